@@ -1,0 +1,1 @@
+"""Qt-free exporters: Excel score sheet, case list, bulletin text."""

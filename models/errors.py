@@ -1,0 +1,27 @@
+"""Errors a user can meet: each carries a Chinese message naming the file, row and column where known.
+
+The CLI prints the message and exits 2; the GUI shows it in a dialog. Anything else is a bug (exit 1).
+"""
+
+from __future__ import annotations
+
+
+class UserFacingError(Exception):
+    """Base class: str(exc) is the complete Chinese message for the user."""
+
+
+class ImportRefused(UserFacingError):
+    """A whole file refused before anything was written (cli.md "refused")."""
+
+    def __init__(self, file_name: str, reason: str):
+        self.file_name = file_name
+        self.reason = reason
+        super().__init__(f"拒收文件「{file_name}」：{reason}")
+
+
+class RuleSetError(UserFacingError):
+    """A malformed or unknown rule set (names the file and line)."""
+
+
+class AdjustmentError(UserFacingError):
+    """A manual adjustment that cannot be recorded or reversed."""

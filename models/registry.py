@@ -1,0 +1,133 @@
+"""The unit registry (处置单位): categories, parents (roll-up), districts, aliases (domain.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from models.store import transaction
+
+
+class RegistryError(ValueError):
+    """A registry edit that cannot be applied (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    category: str | None
+    parent: str | None
+    district: str | None
+    evaluation_scope: str | None
+    sort_order: int
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def includes_subunits(self) -> bool:
+        """Scored over its whole subtree ("含下属单位的绩效评价" / "含区属单位的区域性评价")."""
+        return bool(self.evaluation_scope)
+
+
+def categories(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """(code, description) in display order: A, B, C by default."""
+    return [tuple(r) for r in db.execute("SELECT code, description FROM unit_categories ORDER BY sort_order, code")]
+
+
+def list_units(db: sqlite_utils.Database) -> list[Unit]:
+    """Every registered unit, by category order then registry order."""
+    aliases: dict[str, list[str]] = {}
+    for alias, unit in db.execute("SELECT alias, unit FROM unit_aliases ORDER BY alias"):
+        aliases.setdefault(unit, []).append(alias)
+    rows = db.execute(
+        """SELECT u.name, u.category, u.parent, u.district, u.evaluation_scope, u.sort_order
+           FROM units u LEFT JOIN unit_categories c ON c.code = u.category
+           ORDER BY COALESCE(c.sort_order, 999), u.sort_order, u.name"""
+    ).fetchall()
+    return [Unit(*row, aliases=tuple(aliases.get(row[0], ()))) for row in rows]
+
+
+def units_by_name(db: sqlite_utils.Database) -> dict[str, Unit]:
+    return {u.name: u for u in list_units(db)}
+
+
+def alias_map(db: sqlite_utils.Database) -> dict[str, str]:
+    """alias -> registered unit name (used when importing the export's unit column)."""
+    return dict(db.execute("SELECT alias, unit FROM unit_aliases").fetchall())
+
+
+def children(db: sqlite_utils.Database) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for unit in list_units(db):
+        if unit.parent:
+            out.setdefault(unit.parent, []).append(unit.name)
+    return out
+
+
+def subtree(db: sqlite_utils.Database, name: str) -> list[str]:
+    """The unit and all its descendants (cycle-safe), the unit first."""
+    kids = children(db)
+    out, stack, seen = [], [name], set()
+    while stack:
+        current = stack.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        out.append(current)
+        stack.extend(kids.get(current, []))
+    return out
+
+
+def unknown_units(db: sqlite_utils.Database) -> list[tuple[str, int]]:
+    """Units met in imported cases but not in the registry, with their case counts, for the user to place."""
+    return [
+        tuple(r)
+        for r in db.execute(
+            """SELECT c.unit, COUNT(*) FROM cases c
+               WHERE c.unit IS NOT NULL AND c.unit <> '' AND c.unit NOT IN (SELECT name FROM units)
+               GROUP BY c.unit ORDER BY COUNT(*) DESC, c.unit"""
+        )
+    ]
+
+
+def set_unit(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    category: str | None = None,
+    parent: str | None = None,
+    district: str | None = None,
+    evaluation_scope: str | None = None,
+    alias: str | None = None,
+) -> Unit:
+    """Create or edit a unit; only the given fields change. parent="" clears the parent."""
+    name = name.strip()
+    if not name:
+        raise RegistryError("单位名称不能为空")
+    with transaction(db):
+        if category is not None and category != "":
+            known = {code for code, _ in categories(db)}
+            if category not in known:
+                raise RegistryError(f"未知的单位类别「{category}」（可选：{'、'.join(sorted(known))}）")
+        exists = db.execute("SELECT 1 FROM units WHERE name = ?", (name,)).fetchone()
+        if not exists:
+            order = db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM units").fetchone()[0]
+            db.execute("INSERT INTO units(name, sort_order) VALUES (?, ?)", (name, order))
+        if parent is not None:
+            if parent and parent == name:
+                raise RegistryError(f"单位「{name}」不能是自己的上级单位")
+            if parent and not db.execute("SELECT 1 FROM units WHERE name = ?", (parent,)).fetchone():
+                raise RegistryError(f"上级单位「{parent}」不在单位名录中")
+            if parent and name in subtree(db, name) and parent in subtree(db, name):
+                raise RegistryError(f"「{parent}」是「{name}」的下属单位，不能设为其上级")
+            db.execute("UPDATE units SET parent = ? WHERE name = ?", (parent or None, name))
+        for column, value in (("category", category), ("district", district), ("evaluation_scope", evaluation_scope)):
+            if value is not None:
+                db.execute(f"UPDATE units SET {column} = ? WHERE name = ?", (value or None, name))
+        if alias:
+            db.execute(
+                "INSERT INTO unit_aliases(alias, unit) VALUES (?, ?)"
+                " ON CONFLICT(alias) DO UPDATE SET unit = excluded.unit",
+                (alias, name),
+            )
+    return units_by_name(db)[name]

@@ -1,0 +1,331 @@
+"""The case store: one SQLite file, a versioned schema, and explicit transactions.
+
+Every module reads and writes through :func:`open_db`; the GUI and the CLI find the same file through
+:func:`default_db_path`. Date-times are stored as text ``YYYY-MM-DD HH:MM:SS`` (sortable, compared
+directly in SQL, no conversion cost at query time).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+APP_NAME = "chengguan-console"
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+# Each migration runs in one transaction and bumps PRAGMA user_version by one.
+MIGRATIONS: list[str] = [
+    # 1: the case store, import audit, reference tables
+    """
+    CREATE TABLE imports (
+        id INTEGER PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        file_path TEXT,
+        size INTEGER,
+        sha256 TEXT,
+        format TEXT,
+        encoding TEXT,
+        sheet TEXT,
+        header_row INTEGER,
+        mapping TEXT,              -- JSON: canonical field -> header text
+        rows_read INTEGER NOT NULL DEFAULT 0,
+        inserted INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0,
+        skipped_rows TEXT,         -- JSON: title/totals rows skipped, with their row numbers
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        outcome TEXT NOT NULL,     -- ok | refused | duplicate | cancelled
+        message TEXT
+    );
+    CREATE INDEX idx_imports_sha ON imports(sha256);
+
+    CREATE TABLE cases (
+        case_no TEXT PRIMARY KEY,
+        source TEXT,
+        channel TEXT,
+        kind TEXT,                 -- 部件 | 事件
+        major_code TEXT,
+        major TEXT,
+        minor_code TEXT,
+        minor TEXT,
+        detail TEXT,
+        description TEXT,
+        district TEXT,
+        street TEXT,
+        community TEXT,
+        grid TEXT,
+        address TEXT,
+        unit TEXT,
+        reported_at TEXT,
+        filed_at TEXT,
+        dispatched_at TEXT,
+        deadline_at TEXT,          -- from the export, or computed (deadline_source = 'limit')
+        deadline_source TEXT,      -- export | limit | NULL (no deadline known)
+        disposed_at TEXT,
+        closed_at TEXT,
+        stage TEXT,
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        rework_count INTEGER NOT NULL DEFAULT 0,
+        raw TEXT NOT NULL,         -- JSON object: original header -> original cell text
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        row_no INTEGER NOT NULL    -- 1-based row number in the source sheet
+    ) WITHOUT ROWID;
+    CREATE INDEX idx_cases_reported ON cases(reported_at, cancelled, source, channel);
+    CREATE INDEX idx_cases_filed ON cases(filed_at, cancelled, unit, kind, minor);
+    CREATE INDEX idx_cases_unit_filed ON cases(unit, filed_at);
+
+    CREATE TABLE case_history (
+        id INTEGER PRIMARY KEY,
+        case_no TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by_import INTEGER NOT NULL REFERENCES imports(id),
+        old TEXT NOT NULL          -- JSON: the whole previous row
+    );
+    CREATE INDEX idx_case_history_case ON case_history(case_no);
+
+    CREATE TABLE rejected_rows (
+        id INTEGER PRIMARY KEY,
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        row_no INTEGER NOT NULL,
+        column_name TEXT,
+        reason TEXT NOT NULL,
+        raw TEXT
+    );
+    CREATE INDEX idx_rejected_import ON rejected_rows(import_id);
+
+    CREATE TABLE unit_categories (
+        code TEXT PRIMARY KEY,
+        description TEXT,
+        sort_order INTEGER NOT NULL
+    );
+    CREATE TABLE units (
+        name TEXT PRIMARY KEY,
+        category TEXT,
+        parent TEXT,
+        district TEXT,
+        evaluation_scope TEXT,     -- e.g. 含下属单位的绩效评价: scored over its subtree
+        sort_order INTEGER NOT NULL
+    );
+    CREATE TABLE unit_aliases (
+        alias TEXT PRIMARY KEY,
+        unit TEXT NOT NULL
+    );
+    CREATE TABLE channels (
+        name TEXT PRIMARY KEY,
+        source TEXT NOT NULL
+    );
+    CREATE TABLE category_aliases (
+        alias TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    );
+    CREATE TABLE header_aliases (
+        field TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        PRIMARY KEY (field, alias)
+    );
+    CREATE TABLE header_fields (
+        field TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        required INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE header_mappings (
+        signature TEXT PRIMARY KEY, -- the header row's texts, JSON
+        mapping TEXT NOT NULL,      -- JSON: canonical field -> header text, as the user corrected it
+        saved_at TEXT NOT NULL
+    );
+    CREATE TABLE time_limits (
+        kind TEXT NOT NULL,         -- 部件 | 事件 | * (any)
+        minor TEXT NOT NULL,        -- 小类 name, or * for the kind's default
+        amount TEXT NOT NULL,       -- Decimal as text
+        unit TEXT NOT NULL,         -- 工作日 | 工作时 | 自然小时
+        PRIMARY KEY (kind, minor)
+    );
+    CREATE TABLE holiday_overrides (
+        day TEXT PRIMARY KEY,       -- YYYY-MM-DD
+        is_workday INTEGER NOT NULL,
+        note TEXT
+    );
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL          -- JSON
+    );
+    CREATE TABLE adjustments (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        period TEXT NOT NULL,        -- YYYY-MM
+        points TEXT NOT NULL,        -- Decimal as text, negative = deduction
+        reason TEXT NOT NULL,
+        rule_ref TEXT,
+        cases TEXT NOT NULL DEFAULT '[]', -- JSON list of case numbers
+        entered_at TEXT NOT NULL,
+        reverses_id INTEGER REFERENCES adjustments(id)
+    );
+    CREATE INDEX idx_adjustments_period ON adjustments(period, unit);
+    CREATE TABLE score_results (
+        id INTEGER PRIMARY KEY,
+        period TEXT NOT NULL,
+        rule_set_name TEXT NOT NULL,
+        rule_set_version TEXT NOT NULL,
+        computed_at TEXT NOT NULL,
+        result TEXT NOT NULL         -- JSON: the scores --json document
+    );
+    CREATE INDEX idx_score_results_period ON score_results(period, rule_set_name);
+    """,
+]
+
+
+def default_db_path() -> Path:
+    """The one database file the GUI and the CLI share (cli.md: without --db)."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "chengguan.db"
+
+
+def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Database:
+    """A raw connection with the pragmas every connection needs (no migration)."""
+    if readonly:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return sqlite_utils.Database(conn)
+
+
+def open_db(path: Path | str | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the store, run pending migrations, seed reference tables once."""
+    db = connect(path if path is not None else default_db_path())
+    migrate(db)
+    seed_reference_tables(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply each pending migration in its own transaction (a crash leaves the previous version)."""
+    current = schema_version(db)
+    for number, script in enumerate(MIGRATIONS, start=1):
+        if number <= current:
+            continue
+        with transaction(db):
+            for statement in _split_sql(script):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit our transaction)."""
+    statements, buffer = [], ""
+    for line in script.splitlines():
+        line = line.split("--", 1)[0] if "--" in line else line
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One explicit write transaction: all of it or nothing (a kill -9 midway rolls back)."""
+    conn = db.conn
+    if conn.in_transaction:  # nested use joins the outer transaction
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def load_toml(name: str) -> dict:
+    with (RESOURCES / name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def seed_reference_tables(db: sqlite_utils.Database) -> None:
+    """Fill empty reference tables from resources/ (the user's later edits live in the database)."""
+    with transaction(db):
+        if not db.execute("SELECT 1 FROM units LIMIT 1").fetchone():
+            registry = json.loads((RESOURCES / "units.json").read_text(encoding="utf-8"))
+            for order, (code, text) in enumerate(registry["categories"].items()):
+                db.execute(
+                    "INSERT OR REPLACE INTO unit_categories(code, description, sort_order) VALUES (?,?,?)",
+                    (code, text, order),
+                )
+            for order, unit in enumerate(registry["units"]):
+                db.execute(
+                    "INSERT INTO units(name, category, parent, district, evaluation_scope, sort_order)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (
+                        unit["unit"],
+                        unit.get("category"),
+                        unit.get("parent"),
+                        unit.get("district"),
+                        unit.get("evaluation_scope"),
+                        order,
+                    ),
+                )
+                for alias in unit.get("aliases", []):
+                    db.execute("INSERT OR IGNORE INTO unit_aliases(alias, unit) VALUES (?,?)", (alias, unit["unit"]))
+        if not db.execute("SELECT 1 FROM channels LIMIT 1").fetchone():
+            for channel in load_toml("channels.toml")["channel"]:
+                db.execute("INSERT INTO channels(name, source) VALUES (?,?)", (channel["name"], channel["source"]))
+        if not db.execute("SELECT 1 FROM category_aliases LIMIT 1").fetchone():
+            for alias, name in load_toml("category_aliases.toml")["aliases"].items():
+                db.execute("INSERT INTO category_aliases(alias, name) VALUES (?,?)", (alias, name))
+        if not db.execute("SELECT 1 FROM header_fields LIMIT 1").fetchone():
+            for field, spec in load_toml("header_aliases.toml")["fields"].items():
+                db.execute(
+                    "INSERT INTO header_fields(field, label, required) VALUES (?,?,?)",
+                    (field, spec["label"], int(spec.get("required", False))),
+                )
+                for priority, alias in enumerate(spec["aliases"]):
+                    db.execute(
+                        "INSERT INTO header_aliases(field, alias, priority) VALUES (?,?,?)", (field, alias, priority)
+                    )
+        time_limits = RESOURCES / "time_limits.toml"
+        if time_limits.exists() and not db.execute("SELECT 1 FROM time_limits LIMIT 1").fetchone():
+            for row in load_toml("time_limits.toml").get("limit", []):
+                db.execute(
+                    "INSERT OR REPLACE INTO time_limits(kind, minor, amount, unit) VALUES (?,?,?,?)",
+                    (row["kind"], row["minor"], str(row["amount"]), row["unit"]),
+                )
+
+
+def get_setting(db: sqlite_utils.Database, key: str, default=None):
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else default
+
+
+def set_setting(db: sqlite_utils.Database, key: str, value) -> None:
+    with transaction(db):
+        db.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
+        )

@@ -1,0 +1,45 @@
+"""Shared fixtures: a fresh store per test, and a helper that writes hand-built cases into it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from models.records import CASE_FIELDS  # noqa: E402
+from models.store import open_db, transaction  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path: Path):
+    """An empty store (schema migrated, reference tables seeded from resources/)."""
+    database = open_db(tmp_path / "test.db")
+    yield database
+    database.conn.close()
+
+
+def insert_cases(db, cases: list[dict]) -> None:
+    """Write hand-built cases straight into the store (bypassing the importer) for definition tests.
+
+    Each dict gives canonical fields (models.records.CASE_FIELDS) plus optional `cancelled` and
+    `deadline_source`; timestamps as text "YYYY-MM-DD HH:MM:SS".
+    """
+    with transaction(db):
+        import_id = db.execute(
+            "INSERT INTO imports(file_name, started_at, outcome) VALUES ('hand-built', '2021-12-01 00:00:00', 'ok')"
+        ).lastrowid
+        for row_no, case in enumerate(cases, start=2):
+            row = {field: case.get(field) for field in CASE_FIELDS}
+            row["rework_count"] = case.get("rework_count") or 0
+            row["cancelled"] = int(bool(case.get("cancelled")))
+            row["deadline_source"] = case.get("deadline_source", "export" if case.get("deadline_at") else None)
+            row["raw"] = json.dumps(case, ensure_ascii=False)
+            row["import_id"] = import_id
+            row["row_no"] = row_no
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            db.execute(f"INSERT INTO cases({columns}) VALUES ({marks})", list(row.values()))
