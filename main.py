@@ -156,7 +156,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_scores(args: argparse.Namespace) -> int:
-    from exporters.bulletin import render_scores_text
+    from exporters.score_text import render_scores_text
     from models.scoring import score_document
 
     db = _open(args)

@@ -43,3 +43,28 @@ def insert_cases(db, cases: list[dict]) -> None:
             columns = ", ".join(row)
             marks = ", ".join("?" for _ in row)
             db.execute(f"INSERT INTO cases({columns}) VALUES ({marks})", list(row.values()))
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """The demo months (2021-09..11) imported once per test session through the real importer."""
+    from models.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_db(path)
+    build_demo(database)
+    database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_path: Path, tmp_path: Path):
+    """A private copy of the demo database, so a test may write to it (e.g. adjust add)."""
+    import shutil
+
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(demo_db_path, copy)
+    database = open_db(copy)
+    yield database
+    database.conn.close()
