@@ -1,0 +1,136 @@
+"""Timer lights (亮灯) for open cases at an as-of time (domain.md §5).
+
+green: under 80 % of the time limit used; yellow: 80–100 %; red: past the deadline; serious: more than
+twice the limit used (flagged for escalation). The share is measured in the limit's own kind of time:
+working time for 工作日/工作时 limits, clock time for 自然小时 (and for export deadlines with no known limit).
+A case with neither a deadline nor a limit cannot be late: it stays green, with a data-quality warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from models.periods import TS_FORMAT
+from models.workcalendar import LimitTable, WorkCalendar, parse_ts
+
+YELLOW_FROM = Decimal("0.8")
+SERIOUS_OVER = Decimal("2")
+SHARE_PLACES = Decimal("0.0001")
+LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+
+# open at :asof = dispatched, filed by then, and neither disposed nor closed by then
+OPEN_AT = (
+    "(dispatched_at IS NOT NULL OR COALESCE(unit, '') <> '') AND filed_at <= :asof"
+    " AND NOT (disposed_at IS NOT NULL AND disposed_at <= :asof)"
+    " AND NOT (closed_at IS NOT NULL AND closed_at <= :asof)"
+)
+
+
+@dataclass(frozen=True)
+class CaseLight:
+    case_no: str
+    unit: str | None
+    minor: str | None
+    deadline_at: str | None
+    used_share: Decimal | None  # 1.0 = the whole limit used; None when no deadline is known
+    light: str  # green | yellow | red
+    serious: bool
+    kind: str | None = None
+    dispatched_at: str | None = None
+    limit_unit: str | None = None  # 工作日 | 工作时 | 自然小时 | None (export deadline, clock time)
+
+    @property
+    def light_label(self) -> str:
+        return LIGHT_LABELS[self.light]
+
+
+def classify(
+    calendar: WorkCalendar,
+    limits: LimitTable,
+    as_of: datetime,
+    *,
+    case_no: str,
+    unit: str | None,
+    kind: str | None,
+    minor: str | None,
+    start_text: str | None,
+    deadline_text: str | None,
+) -> CaseLight:
+    """One case's light at as_of."""
+    limit = limits.find(kind, minor)
+    start = parse_ts(start_text)
+    deadline = parse_ts(deadline_text)
+    if deadline is None and limit is not None and start is not None:
+        deadline = calendar.deadline(start, limit)
+    base = {"case_no": case_no, "unit": unit, "minor": minor, "kind": kind, "dispatched_at": start_text}
+    limit_unit = limit.unit if limit is not None else None
+    if deadline is None:
+        return CaseLight(**base, deadline_at=None, used_share=None, light="green", serious=False, limit_unit=limit_unit)
+    deadline_text = deadline.strftime(TS_FORMAT)
+    working = limit.is_working if limit is not None else False
+    if start is None or start >= deadline:
+        share = Decimal(0) if as_of <= deadline else None
+    else:
+        total = calendar.elapsed(start, deadline, working)
+        used = calendar.elapsed(start, as_of, working)
+        share = (Decimal(str(used)) / Decimal(str(total))).quantize(SHARE_PLACES, ROUND_HALF_UP) if total else None
+    if as_of > deadline:
+        light = "red"
+    elif share is not None and share >= YELLOW_FROM:
+        light = "yellow"
+    else:
+        light = "green"
+    serious = light == "red" and (share is None or share > SERIOUS_OVER)
+    return CaseLight(
+        **base, deadline_at=deadline_text, used_share=share, light=light, serious=serious, limit_unit=limit_unit
+    )
+
+
+def lights_where(db, as_of: datetime, where: str, params: dict) -> tuple[list[CaseLight], list[str]]:
+    """Lights of the open cases among those matching `where` (named params), and data-quality warnings."""
+    calendar = WorkCalendar.from_db(db)
+    limits = LimitTable.from_db(db)
+    params = dict(params) | {"asof": as_of.strftime(TS_FORMAT)}
+    rows = db.execute(
+        "SELECT case_no, unit, kind, minor, COALESCE(dispatched_at, filed_at), deadline_at FROM cases"
+        f" WHERE {where} AND {OPEN_AT}",
+        params,
+    ).fetchall()
+    out = [
+        classify(
+            calendar,
+            limits,
+            as_of,
+            case_no=case_no,
+            unit=unit,
+            kind=kind,
+            minor=minor,
+            start_text=start,
+            deadline_text=deadline,
+        )
+        for case_no, unit, kind, minor, start, deadline in rows
+    ]
+    out.sort(key=lambda c: (-(c.used_share if c.used_share is not None else Decimal(-1)), c.case_no))
+    warnings = list(calendar.warnings)
+    unknown = [c.case_no for c in out if c.deadline_at is None]
+    if unknown:
+        shown = "、".join(unknown[:20]) + ("等" if len(unknown) > 20 else "")
+        warnings.append(f"{len(unknown)} 件在办案件既无处置截止时间也无可用时限，按未超期计：{shown}")
+    return out, warnings
+
+
+def open_case_lights(db, as_of: datetime, *, unit: str | None = None) -> list[CaseLight]:
+    """Every open case at as_of (whatever its period), most used share first."""
+    return open_case_lights_report(db, as_of, unit=unit)[0]
+
+
+def open_case_lights_report(db, as_of: datetime, *, unit: str | None = None) -> tuple[list[CaseLight], list[str]]:
+    """open_case_lights plus the data-quality and calendar warnings, for the overdue-watch page."""
+    where = "filed_at IS NOT NULL AND cancelled = 0"
+    params: dict = {}
+    if unit is not None:
+        where += " AND unit = :unit"
+        params["unit"] = unit
+    return lights_where(db, as_of, where, params)
