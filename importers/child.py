@@ -1,0 +1,324 @@
+"""The parser child: read one file, write normalised rows to a staging SQLite file, exit.
+
+Run as ``python -m importers.child JOB.json``. python-calamine aborts the whole process on some crafted
+files (upstream calamine issues #693, #714) and holds a whole sheet in memory, so the app never parses a
+spreadsheet in its own process: a child that dies means a refused file, and its memory is returned when it
+exits. The staging file carries rows, rejected rows, skipped rows and a meta table; the parent merges it.
+Progress goes to stdout as lines ``P done total``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from importers import headers as hdr
+from importers import values as val
+from importers.readers import open_sheets
+from models.errors import ImportRefused
+from models.records import CASE_FIELDS
+
+FAULT_ENV = "CHENGGUAN_IMPORT_CHILD_FAULT"  # test hook: abort | exit | hang
+BATCH = 5000
+PROGRESS_EVERY = 10_000
+STAGING_COLUMNS = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"]
+
+
+def _converter(name: str):
+    kind = CASE_FIELDS[name]
+    if name == "case_no":
+        return val.case_no_text
+    if name == "deadline_at":
+        return lambda v: val.datetime_text(v, end_of_day=True)
+    if kind == "datetime":
+        return val.datetime_text
+    if kind == "int":
+        return val.count_int
+    if name == "kind":
+        return val.kind_text
+    if name in ("major_code", "minor_code", "grid"):
+        return val.code_text
+    return val.plain_text
+
+
+def create_staging(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    cols = ", ".join(f"{c}" for c in STAGING_COLUMNS)
+    conn.execute(f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {cols})")
+    conn.execute("CREATE TABLE rejected (row_no INTEGER, column_name TEXT, reason TEXT, raw TEXT)")
+    conn.execute("CREATE TABLE skipped (row_no INTEGER, why TEXT)")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    return conn
+
+
+def _unique_keys(headers: list[str]) -> list[str]:
+    """Raw JSON keys: the header texts, made unique ("上报时间(2)") and named for blank headers ("列5")."""
+    seen: dict[str, int] = {}
+    keys = []
+    for i, text in enumerate(headers, start=1):
+        key = text or f"列{i}"
+        if key in seen:
+            seen[key] += 1
+            key = f"{key}({seen[key]})"
+        else:
+            seen[key] = 1
+        keys.append(key)
+    return keys
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Extractor:
+    """Turns the rows below the header into staging rows; row problems become rejected rows."""
+
+    def __init__(self, job: dict, conn: sqlite3.Connection, header_cells: list, mapping: hdr.Mapping):
+        self.conn = conn
+        self.headers = hdr.header_texts(header_cells)
+        self.width = len(self.headers)
+        self.keys = _unique_keys(self.headers)
+        self.unit_aliases: dict[str, str] = job["unit_aliases"]
+        self.category_aliases: dict[str, str] = job["category_aliases"]
+        self.channels: dict[str, str] = job["channels"]
+        self.sources = set(self.channels.values())
+        self.case_col = mapping.columns["case_no"]
+        self.case_header = self.headers[self.case_col] or self.keys[self.case_col]
+        self.plan = [
+            (STAGING_COLUMNS.index(name), col, _converter(name), self.headers[col] or self.keys[col])
+            for name, col in mapping.columns.items()
+        ]
+        self.pos = {name: STAGING_COLUMNS.index(name) for name in STAGING_COLUMNS}
+        raw_expr = "json_object(" + ", ".join(f"{_sql_literal(k)}, ?" for k in self.keys) + ")"
+        marks = ", ".join("?" for _ in STAGING_COLUMNS[:-1])
+        self.insert_sql = f"INSERT INTO rows({', '.join(STAGING_COLUMNS)}) VALUES ({marks}, {raw_expr})"
+        self.rows: list[list] = []
+        self.rejected: list[tuple] = []
+        self.skipped: list[tuple[int, str]] = []
+        self.seen: dict[str, int] = {}
+        self.written = 0
+        self.rejected_rows = 0
+
+    def _raw_cells(self, cells: list) -> list[str]:
+        out = [c if type(c) is str else val.raw_text(c) for c in cells[: self.width]]
+        if len(out) < self.width:
+            out.extend([""] * (self.width - len(out)))
+        return out
+
+    def _raw_json(self, cells: list) -> str:
+        return json.dumps(dict(zip(self.keys, self._raw_cells(cells), strict=True)), ensure_ascii=False)
+
+    def add(self, row_no: int, cells: list) -> None:
+        if not any(cells):
+            self.skipped.append((row_no, "空行"))
+            return
+        ncells = len(cells)
+        case_cell = cells[self.case_col] if self.case_col < ncells else None
+        no_case = case_cell in ("", None) or (type(case_cell) is str and case_cell.strip().startswith(hdr.TOTAL_WORDS))
+        if no_case and hdr.is_total_row(cells):
+            self.skipped.append((row_no, "合计行"))
+            return
+        out: list = [None] * len(STAGING_COLUMNS)
+        out[0] = row_no
+        problems = []
+        for pos, col, convert, header in self.plan:
+            value = cells[col] if col < ncells else None
+            if value == "" or value is None:
+                if pos == self.pos["rework_count"]:
+                    out[pos] = 0
+                continue
+            try:
+                out[pos] = convert(value)
+            except val.ValueProblem as exc:
+                problems.append((header, str(exc)))
+        case_no = out[1]
+        case_header = self.case_header
+        if case_no is None and not any(h == case_header for h, _ in problems):
+            problems.insert(0, (case_header, "案件编号为空"))
+        elif case_no is not None and not problems:
+            first = self.seen.get(case_no)
+            if first is not None:
+                problems.append((case_header, f"案件编号「{case_no}」与第 {first} 行重复"))
+            else:
+                self.seen[case_no] = row_no
+        if problems:
+            raw = self._raw_json(cells)
+            self.rejected.extend((row_no, header, reason, raw) for header, reason in problems)
+            self.rejected_rows += 1
+            return
+        self._normalise(out)
+        out[-1:] = self._raw_cells(cells)
+        self.rows.append(out)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def _normalise(self, out: list) -> None:
+        """Unit and category aliases, source from channel, 作废 → cancelled (domain.md §1–3)."""
+        p = self.pos
+        unit = out[p["unit"]]
+        if unit is not None:
+            out[p["unit"]] = self.unit_aliases.get(unit, unit)
+        for name in ("major", "minor"):
+            text = out[p[name]]
+            if text is not None:
+                out[p[name]] = self.category_aliases.get(text, text)
+        source, channel = out[p["source"]], out[p["channel"]]
+        if source is not None and channel is None and source in self.channels and source not in self.sources:
+            out[p["channel"]], out[p["source"]] = source, self.channels[source]
+        elif source is None and channel is not None:
+            out[p["source"]] = self.channels.get(channel)
+        out[p["cancelled"]] = 1 if val.is_cancelled_stage(out[p["stage"]]) else 0
+        out[p["deadline_source"]] = "export" if out[p["deadline_at"]] is not None else None
+        if out[p["rework_count"]] is None:
+            out[p["rework_count"]] = 0
+
+    def flush(self) -> None:
+        if self.rows:
+            self.conn.executemany(self.insert_sql, self.rows)
+            self.written += len(self.rows)
+            self.rows.clear()
+        if self.rejected:
+            self.conn.executemany("INSERT INTO rejected VALUES (?,?,?,?)", self.rejected)
+            self.rejected.clear()
+
+
+def _progress(done: int, total: int | None) -> None:
+    print(f"P {done} {total if total is not None else -1}", flush=True)
+
+
+def _peak_kb() -> int | None:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
+
+
+def extract(job: dict, conn: sqlite3.Connection) -> dict:
+    """Read the file, find the header, write rows; return the meta dict (raises ImportRefused)."""
+    path, file_name = Path(job["path"]), job["file_name"]
+    config = hdr.HeaderConfig.from_json(job["header_config"])
+    preview = job.get("preview")
+    meta: dict = {"format": job["format"], "encoding": job.get("encoding")}
+    saw_data = False
+    for sheet in open_sheets(path, job["format"], job.get("encoding"), file_name):
+        head: list[tuple[int, list]] = []
+        for row_no, cells in sheet.rows:
+            head.append((row_no, cells))
+            if len(head) >= hdr.HEADER_SCAN_ROWS:
+                break
+        if any(any(cells) for _, cells in head):
+            saw_data = True
+        index = hdr.find_header_row([cells for _, cells in head], config)
+        if index is None:
+            continue
+        header_no, header_cells = head[index]
+        headers = hdr.header_texts(header_cells)
+        mapping = hdr.map_headers(headers, config, job.get("mapping"))
+        meta.update(
+            sheet=sheet.name,
+            header_row=header_no,
+            headers=headers,
+            mapping=mapping.headers,
+            missing_required=mapping.missing_required,
+            missing_message=mapping.missing_message,
+            signature=hdr.signature(headers),
+        )
+        skipped = [(n, "标题行" if any(c) else "空行") for n, c in head[:index]]
+        if preview is not None:
+            rows = [cells for _, cells in head[index + 1 :]]
+            for _, cells in sheet.rows:
+                if len(rows) >= preview:
+                    break
+                rows.append(cells)
+            meta["preview_rows"] = [[val.raw_text(c) for c in cells] for cells in rows[:preview]]
+            meta["skipped"] = skipped
+            return meta
+        if mapping.missing_message:
+            raise ImportRefused(file_name, mapping.missing_message)
+        extractor = Extractor(job, conn, header_cells, mapping)
+        extractor.skipped.extend(skipped)
+        total = sheet.total
+        done = 0
+        conn.execute("BEGIN")
+        for row_no, cells in head[index + 1 :]:
+            extractor.add(row_no, cells)
+            done += 1
+        for row_no, cells in sheet.rows:
+            extractor.add(row_no, cells)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                _progress(done, total)
+        extractor.flush()
+        conn.executemany("INSERT INTO skipped VALUES (?,?)", extractor.skipped)
+        conn.execute("COMMIT")
+        if extractor.written + extractor.rejected_rows == 0:
+            where = f"工作表「{sheet.name}」" if sheet.name else "文件"
+            raise ImportRefused(file_name, f"{where}只有表头，没有数据行")
+        meta.update(
+            rows_read=extractor.written + extractor.rejected_rows,
+            staged=extractor.written,
+            rejected=extractor.rejected_rows,
+            skipped=extractor.skipped,
+        )
+        _progress(done, total)
+        return meta
+    if not saw_data:
+        raise ImportRefused(file_name, "文件中没有数据（工作表为空）")
+    raise ImportRefused(file_name, "找不到表头行（前 30 行中没有可识别的列名，如 案件编号、处置单位、上报时间）")
+
+
+def run(job: dict) -> int:
+    """Extract into the staging file and record the outcome in its meta table; the exit code is 0 then."""
+    started = time.perf_counter()
+    conn = create_staging(Path(job["staging"]))
+    try:
+        meta = extract(job, conn)
+        meta["outcome"] = "ok"
+    except ImportRefused as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        meta = {"outcome": "refused", "reason": exc.reason, "message": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - a reader crash on a corrupt file is a refused file, not a dead app
+        traceback.print_exc()
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        text = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+        reason = f"读取文件时出错（{type(exc).__name__}: {text}）"
+        meta = {"outcome": "refused", "reason": reason, "message": f"拒收文件「{job['file_name']}」：{reason}"}
+    meta["seconds"] = round(time.perf_counter() - started, 3)
+    meta["peak_kb"] = _peak_kb()
+    conn.executemany(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()]
+    )
+    conn.close()
+    return 0
+
+
+def _fault_hook() -> None:
+    fault = os.environ.get(FAULT_ENV)
+    if fault == "abort":
+        os.abort()
+    elif fault == "exit":
+        os._exit(3)
+    elif fault == "hang":
+        time.sleep(3600)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    _fault_hook()
+    return run(job)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
