@@ -466,7 +466,7 @@ def data_quality_warnings(db, period: Period) -> list[str]:
         return []
     numbers = [r[0] for r in rows]
     shown = "、".join(numbers[:20]) + ("等" if len(numbers) > 20 else "")
-    return [f"{len(numbers)} 件立案案件既无处置截止时间也无可用时限，按按期计：{shown}"]
+    return [f"{len(numbers)} 件立案案件没有处置截止时间（导出未提供，也无法按处置时限计算），按按期计：{shown}"]
 
 
 # ---------------------------------------------------------------- trend

@@ -1,0 +1,91 @@
+"""Timer lights for open cases at an as-of time, in the limit's own kind of time (domain.md §5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from models.indicators import case_numbers
+from models.overdue import open_case_lights, open_case_lights_report
+from models.periods import parse_month
+from models.store import transaction
+from models.workcalendar import fill_missing_deadlines
+from tests.conftest import insert_cases
+
+NOV = parse_month("2021-11")
+
+
+def open_case(no: str, **fields) -> dict:
+    base = {
+        "case_no": no,
+        "kind": "事件",
+        "minor": "暴露垃圾",  # 2 工作时 in resources/time_limits.toml
+        "unit": "西桥街道办事处",
+        "filed_at": "2021-11-01 08:00:00",
+        "dispatched_at": "2021-11-01 08:00:00",
+    }
+    return base | fields
+
+
+def lights_by_case(db, as_of: datetime) -> dict:
+    return {c.case_no: c for c in open_case_lights(db, as_of)}
+
+
+def test_light_follows_share_of_working_time_used(db):
+    insert_cases(db, [open_case("W1")])
+    fill_missing_deadlines(db)  # 08:00 + 2 working hours = 10:00
+    assert lights_by_case(db, datetime(2021, 11, 1, 9, 0))["W1"].light == "green"  # 50 %
+    yellow = lights_by_case(db, datetime(2021, 11, 1, 9, 36))["W1"]
+    assert yellow.light == "yellow" and yellow.used_share == Decimal("0.8000")
+    red = lights_by_case(db, datetime(2021, 11, 1, 11, 0))["W1"]
+    assert red.light == "red" and not red.serious  # 150 % of the limit
+    # lunch break and evening do not count: 14:00 → 4 h used = 200 % (not yet serious), 15:00 → 4.5 h = 225 %
+    assert not lights_by_case(db, datetime(2021, 11, 1, 14, 0))["W1"].serious
+    serious = lights_by_case(db, datetime(2021, 11, 1, 15, 0))["W1"]
+    assert serious.serious and serious.used_share == Decimal("2.2500")
+
+
+def test_natural_hour_limits_count_clock_time(db):
+    insert_cases(db, [open_case("N1", kind="部件", minor="上水井盖", dispatched_at="2021-11-01 22:00:00")])
+    fill_missing_deadlines(db)  # + 4 natural hours = 02:00
+    light = lights_by_case(db, datetime(2021, 11, 2, 1, 30))["N1"]
+    assert light.light == "yellow" and light.used_share == Decimal("0.8750") and light.deadline_at.endswith("02:00:00")
+
+
+def test_closed_or_disposed_cases_are_not_watched(db):
+    insert_cases(
+        db,
+        [
+            open_case("D1", disposed_at="2021-11-01 09:00:00"),
+            open_case("D2", closed_at="2021-11-01 09:30:00"),
+            open_case("D3", disposed_at="2021-11-03 09:00:00"),  # open at the as-of time below
+            open_case("X1", cancelled=1),
+        ],
+    )
+    fill_missing_deadlines(db)
+    assert set(lights_by_case(db, datetime(2021, 11, 2, 9, 0))) == {"D3"}
+
+
+def test_no_deadline_and_no_limit_is_green_with_a_warning(db):
+    with transaction(db):
+        db.execute("DELETE FROM time_limits")
+    insert_cases(db, [open_case("U1")])
+    lights, warnings = open_case_lights_report(db, datetime(2021, 12, 31, 9, 0))
+    assert lights[0].light == "green" and lights[0].used_share is None
+    assert "U1" in warnings[0]
+
+
+def test_light_figures_drill_down_per_period_and_unit(db):
+    insert_cases(
+        db,
+        [
+            open_case("G1", deadline_at="2021-12-31 17:30:00"),
+            open_case("R1", deadline_at="2021-11-02 17:30:00"),
+            open_case("R2", deadline_at="2021-11-02 17:30:00", unit="巷口街道办事处"),
+        ],
+    )
+    as_of = "2021-11-30 23:59:59"
+    assert case_numbers(db, NOV, "light_green", as_of=as_of) == ["G1"]
+    assert case_numbers(db, NOV, "light_red", as_of=as_of) == ["R1", "R2"]
+    assert case_numbers(db, NOV, "serious_overdue", as_of=as_of, unit="巷口街道办事处") == ["R2"]
+    assert case_numbers(db, NOV, "light_yellow", as_of=as_of) == []
