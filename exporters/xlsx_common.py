@@ -1,0 +1,160 @@
+"""What every Excel file we write shares: the font, CJK-aware widths, print setup and safe text cells.
+
+Why: a sheet leaves the office and is printed in the review meeting, so it must open in Excel and
+LibreOffice without a repair prompt, print on A4 one page wide, and never turn imported text into a
+formula (openpyxl writes any string starting with "=" as a formula; LibreOffice would evaluate it).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+FONT_NAME = "微软雅黑"  # Microsoft YaHei: on every Chinese Windows since Vista
+FORMAT_SCORE = "0.00"
+FORMAT_RATE = "0.00%"
+FORMAT_DATETIME = "yyyy-mm-dd hh:mm:ss"
+FORMAT_INT = "0"
+
+# XML 1.0 forbids these; openpyxl raises IllegalCharacterError on C0 controls. DEL and C1 controls are
+# removed too: they are invisible in Excel and usually come from a broken export.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+FORMULA_START = ("=", "+", "-", "@")
+MAX_CELL_TEXT = 32767  # Excel's limit for one cell
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=False)
+WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+def font(*, bold: bool = False, size: float = 10.5) -> Font:
+    return Font(name=FONT_NAME, bold=bold, size=size)
+
+
+BODY_FONT = font()
+HEADER_FONT = font(bold=True)
+TITLE_FONT = font(bold=True, size=16)
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """Text with control characters removed, and how many were removed (the exports report the count)."""
+    cleaned, removed = CONTROL_CHARS.subn("", text)
+    if len(cleaned) > MAX_CELL_TEXT:
+        cleaned = cleaned[: MAX_CELL_TEXT - 1] + "…"
+    return cleaned, removed
+
+
+def needs_text_type(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def set_text(cell, text: str | None) -> int:
+    """Write imported text as a literal string cell (never a formula); returns control characters removed."""
+    if text is None:
+        cell.value = None
+        return 0
+    cleaned, removed = clean_text(str(text))
+    cell.value = cleaned
+    cell.data_type = "s"
+    return removed
+
+
+def text_cell(ws, text: str | None, *, style_font: Font | None = None) -> tuple[object, int]:
+    """A write-only cell for imported text: a plain str when safe (fast), else a WriteOnlyCell typed 's'."""
+    if text is None:
+        return None, 0
+    cleaned, removed = clean_text(str(text))
+    if needs_text_type(cleaned) or style_font is not None:
+        cell = WriteOnlyCell(ws, value=cleaned)
+        cell.data_type = "s"
+        if style_font is not None:
+            cell.font = style_font
+        return cell, removed
+    return cleaned, removed
+
+
+def display_width(text: object) -> int:
+    """Column width in Excel units: East Asian wide/fullwidth characters count double."""
+    if text is None:
+        return 0
+    longest = 0
+    for part in str(text).split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in part)
+        longest = max(longest, width)
+    return longest
+
+
+def fit_width(values: Iterable[object], *, minimum: int = 6, maximum: int = 60, padding: int = 2) -> float:
+    """A column width that fits the longest value (CJK double), within bounds."""
+    widest = max((display_width(v) for v in values), default=0)
+    return float(min(maximum, max(minimum, widest + padding)))
+
+
+def set_widths(ws: Worksheet, widths: dict[int, float] | list[float]) -> None:
+    items = widths.items() if isinstance(widths, dict) else enumerate(widths, start=1)
+    for column, width in items:
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def auto_widths(ws: Worksheet, *, first_row: int = 1, minimum: int = 6, maximum: int = 60) -> None:
+    """Fit each column to its cells from ``first_row`` on (merged title rows are skipped that way)."""
+    columns: dict[int, list[object]] = {}
+    for row in ws.iter_rows(min_row=first_row):
+        for cell in row:
+            if cell.value is not None:
+                value = cell.value
+                if isinstance(value, float | int) and cell.number_format == FORMAT_RATE:
+                    value = f"{value * 100:.2f}%"
+                columns.setdefault(cell.column, []).append(value)
+    for column, values in columns.items():
+        ws.column_dimensions[get_column_letter(column)].width = fit_width(values, minimum=minimum, maximum=maximum)
+
+
+def print_setup(ws, *, title_rows: str | None = None, landscape: bool = False) -> None:
+    """A4, fit to one page wide (any number of pages tall), title rows repeated, centred horizontally."""
+    ws.page_setup.paperSize = 9  # ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+
+
+def style_header(cells: Iterable) -> None:
+    for cell in cells:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+
+
+def header_cells(ws, labels: list[str]) -> list[WriteOnlyCell]:
+    """Header cells for a write-only sheet."""
+    out = []
+    for label in labels:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = CENTER
+        cell.border = BORDER
+        out.append(cell)
+    return out
+
+
+def safe_file_part(text: str, limit: int = 40) -> str:
+    """A piece of a suggested file name that is valid on Windows."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" ._")
+    return cleaned[:limit] or "_"

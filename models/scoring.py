@@ -1,0 +1,373 @@
+"""Unit scores by a rule set, explained line by line (domain.md §6, cli.md ``scores --json``).
+
+Why lines: a score is argued over in the review meeting, so every point must be traceable. A unit's
+score is *defined* as the sum of its lines, each already rounded to 0.01 (base, one line per rule, each
+manual adjustment, a cap or floor), so the explanation always adds up exactly. Rules that read a rate read
+the published two-decimal rate, so anyone can redo the sum from the sheet.
+
+Decisions (documented for the office):
+- Every registry unit is listed; a unit with no filed case gets the rule set's no-case treatment
+  (``no_cases: true``). Units with cases that are not in the registry are not scored: they are reported in
+  ``unplaced_units`` for the user to place (``units set``).
+- A unit with an ``evaluation_scope`` (含下属单位) is scored on its whole subtree's cases; its descendants
+  are also scored on their own. Adjustments count for the unit they were entered for (a rule set may set
+  ``[adjustments] roll_up = true`` to let a parent take its descendants' adjustments too).
+- Adjustments are monthly; a period counts the months lying wholly inside it. A reversed entry and its
+  reversal both drop out (the ledger keeps them).
+- ``rank_change`` compares with the previous period computed now with the same rule set and definitions
+  (a stored result could predate a re-import or an adjustment); null when the previous period has no
+  filed case or the unit had no rank then.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+from decimal import Decimal
+
+from models import registry
+from models.adjustments import effective_adjustments
+from models.errors import UserFacingError
+from models.numbers import fmt2
+from models.periods import TS_FORMAT, Period
+from models.rules import COUNTS, RATES, Rule, RuleSet, Scheme, load_rule_set
+from models.store import transaction
+
+HUNDRED = Decimal(100)
+
+
+class ScoringError(UserFacingError):
+    """A scoring request the user can fix (e.g. an unknown unit)."""
+
+
+def _indicators():
+    """STATS' indicator module (indirection so tests can substitute hand-built counts)."""
+    import models.indicators as indicators
+
+    return indicators
+
+
+def _definitions(db):
+    from models.definitions import load_definitions
+
+    return load_definitions(db)
+
+
+# ---------------------------------------------------------------- small formatting helpers
+
+
+def _num(value: Decimal) -> str:
+    """A parameter as people write it: 100, 0.30, 10 (no exponent, trailing zeros of integers dropped)."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value, "f")
+
+
+def _pct(weight: Decimal) -> str:
+    return _num(weight * HUNDRED) + "%"
+
+
+def _line(rule: str, points: Decimal, detail: str, cases=(), **extra) -> dict:
+    return {"rule": rule, "points": f"{points:.2f}", "detail": detail, "cases": list(cases), **extra}
+
+
+# ---------------------------------------------------------------- counts access
+
+
+def _count(counts, key: str) -> int:
+    if key == "disposed_late":
+        return counts.disposed - counts.disposed_on_time
+    return getattr(counts, key)
+
+
+def _zero_counts(ind):
+    try:
+        return ind.Counts(**{f.name: 0 for f in dataclasses.fields(ind.Counts)})
+    except (TypeError, AttributeError):
+        return None
+
+
+class _CaseFinder:
+    """The case numbers behind a line, fetched only for lines that carry points."""
+
+    def __init__(self, db, period: Period, defs, members: list[str], enabled: bool):
+        self.db, self.period, self.defs, self.members, self.enabled = db, period, defs, members, enabled
+
+    def figure(self, figure: str) -> list[str]:
+        if not self.enabled:
+            return []
+        return list(_indicators().case_numbers(self.db, self.period, figure, units=self.members, defs=self.defs))
+
+    def missing(self, base_figure: str, good_figure: str) -> list[str]:
+        """Cases counted in ``base_figure`` but not in ``good_figure`` (e.g. due_to_close not closed_on_time)."""
+        if not self.enabled:
+            return []
+        good = set(self.figure(good_figure))
+        return [c for c in self.figure(base_figure) if c not in good]
+
+    def bad_for_rate(self, rate_key: str) -> list[str]:
+        _label, numerator, denominator = RATES[rate_key]
+        if rate_key == "rework_rate":
+            return self.figure("rework")
+        return self.missing(denominator, numerator)
+
+
+# ---------------------------------------------------------------- one unit's lines
+
+
+def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> dict:
+    rnd = rule_set.round
+    if rule.kind in ("rate_shortfall", "rate_excess"):
+        label = RATES[rule.rate][0]
+        rate = getattr(counts, rule.rate)
+        if rate is None:
+            denominator = COUNTS.get(RATES[rule.rate][2], "分母")
+            return _line(rule.name, Decimal(0), f"{label}无法计算（{denominator}数为0），不扣分", id=rule.id)
+        rate = Decimal(fmt2(rate))  # the published rate
+        gap = (rule.target - rate) if rule.kind == "rate_shortfall" else (rate - rule.target)
+        word = "低于" if rule.kind == "rate_shortfall" else "高于"
+        if gap <= 0:
+            ok = "达到" if rule.kind == "rate_shortfall" else "未超过"
+            return _line(rule.name, Decimal(0), f"{label} {rate}%，{ok}{_num(rule.target)}%，不扣分", id=rule.id)
+        raw = gap * rule.per_point
+        detail = f"{label} {rate}%，{word}{_num(rule.target)}%共{_num(gap)}个百分点 × {rule.per_point}"
+        if rule.max_points is not None and raw > rule.max_points:
+            raw = rule.max_points
+            detail += f"，本项最多扣{_num(rule.max_points)}分"
+        points = -rnd(raw)
+        return _line(rule.name, points, detail, finder.bad_for_rate(rule.rate) if points else (), id=rule.id)
+    if rule.kind == "per_case":
+        n = _count(counts, rule.count)
+        raw = n * rule.per_case
+        detail = f"{COUNTS[rule.count]}案件 {n} 件 × {rule.per_case}"
+        if rule.max_points is not None and raw > rule.max_points:
+            raw = rule.max_points
+            detail += f"，本项最多扣{_num(rule.max_points)}分"
+        points = -rnd(raw)
+        return _line(rule.name, points, detail, finder.figure(rule.count) if points else (), id=rule.id)
+    if rule.kind in ("rate_score", "inverse_rate_score"):
+        label = RATES[rule.rate][0]
+        rate = getattr(counts, rule.rate)
+        if rate is None:
+            component = HUNDRED if rule.when_null == "full" else Decimal(0)
+            word = "满分" if rule.when_null == "full" else "零分"
+            detail = f"{label}无法计算（分母为0），该项按{word} {_num(component)} × {_pct(rule.weight)}"
+            return _line(rule.name, rnd(component * rule.weight), detail, id=rule.id)
+        rate = Decimal(fmt2(rate))
+        if rule.kind == "rate_score":
+            component = rate
+            detail = f"{label} {rate}% → 分值 {component} × {_pct(rule.weight)}"
+        else:
+            component = HUNDRED - rate
+            detail = f"{label} {rate}% → 分值 100−{rate} = {component} × {_pct(rule.weight)}"
+        cases = finder.bad_for_rate(rule.rate) if component < HUNDRED else ()
+        return _line(rule.name, rnd(component * rule.weight), detail, cases, id=rule.id)
+    # bands
+    n = _count(counts, rule.count)
+    low = 0
+    for band in rule.bands:
+        if band.max is None or n <= band.max:
+            span = f"{low}件以上" if band.max is None else f"{low}–{band.max}件"
+            detail = f"{COUNTS[rule.count]} {n} 件（{span}档）→ 分值 {_num(band.score)} × {_pct(rule.weight)}"
+            return _line(rule.name, rnd(band.score * rule.weight), detail, id=rule.id)
+        low = band.max + 1
+    raise AssertionError("bands always end with an open band")  # validated in models.rules
+
+
+def _unit_lines(scheme: Scheme, rule_set: RuleSet, counts, no_cases: bool, adjustments, finder) -> list[dict]:
+    lines: list[dict] = []
+    if no_cases:
+        treatment = scheme.no_cases
+        detail = f"本期无立案案件（{treatment.label}），按规则集计 {_num(treatment.score)} 分"
+        rule = "基础分" if rule_set.family == "deduction" else treatment.label
+        lines.append(_line(rule, treatment.score, detail, type="no_cases"))
+    else:
+        if scheme.base is not None:
+            lines.append(_line("基础分", scheme.base, f"基础分 {_num(scheme.base)} 分", type="base"))
+        for rule in scheme.rules:
+            line = _rule_line(rule, counts, rule_set, finder)
+            line["type"] = "rule"
+            if rule_set.family == "composite":
+                line["full_points"] = f"{rule_set.round(HUNDRED * rule.weight):.2f}"
+            lines.append(line)
+    for adj in adjustments:
+        detail = f"{adj.reason}（人工调整 #{adj.id}，{adj.period}，录入于 {adj.entered_at}）"
+        lines.append(
+            _line(adj.rule_ref or "人工调整", adj.points, detail, adj.cases, type="adjustment", adjustment_id=adj.id)
+        )
+    total = sum((Decimal(line["points"]) for line in lines), Decimal(0))
+    if scheme.cap is not None and total > scheme.cap:
+        detail = f"合计 {total} 分，超过上限 {_num(scheme.cap)} 分，按 {_num(scheme.cap)} 分计"
+        lines.append(_line("封顶", scheme.cap - total, detail, type="cap"))
+    elif scheme.floor is not None and total < scheme.floor:
+        detail = f"合计 {total} 分，低于下限 {_num(scheme.floor)} 分，按 {_num(scheme.floor)} 分计"
+        lines.append(_line("保底", scheme.floor - total, detail, type="floor"))
+    return lines
+
+
+def _indicator_json(counts) -> dict:
+    out = {name: _count(counts, name) for name in COUNTS}
+    out["rework_base"] = counts.rework_base
+    for rate in RATES:
+        out[rate] = fmt2(getattr(counts, rate))
+    return out
+
+
+# ---------------------------------------------------------------- the whole table
+
+
+def _rule_set(rules) -> RuleSet:
+    return rules if isinstance(rules, RuleSet) else None
+
+
+def _adjustment_months(period: Period) -> list[str]:
+    return [m.label for m in period.months() if m.start >= period.start and m.end <= period.end]
+
+
+def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, with_rank_change: bool) -> dict:
+    ind = _indicators()
+    units = registry.list_units(db)
+    order = {u.name: index for index, u in enumerate(units)}
+    by_unit = ind.counts_by_unit(db, period, defs)
+    zero = _zero_counts(ind)
+    months = _adjustment_months(period)
+    adjustments = effective_adjustments(db, months) if rule_set.adjustments else []
+    kids = registry.children(db)
+
+    def subtree(name: str) -> list[str]:
+        out, stack = [], [name]
+        while stack:
+            current = stack.pop(0)
+            if current not in out:
+                out.append(current)
+                stack.extend(kids.get(current, []))
+        return out
+
+    entries: list[dict] = []
+    for unit in units:
+        members = subtree(unit.name) if unit.includes_subunits else [unit.name]
+        if unit.includes_subunits and len(members) > 1:
+            counts = ind.counts_for_units(db, period, members, defs)
+        else:
+            counts = by_unit.get(unit.name) or zero or ind.counts_for_units(db, period, [unit.name], defs)
+        no_cases = counts.filed == 0
+        adj_units = set(members) if rule_set.adjustments_roll_up else {unit.name}
+        unit_adjustments = [a for a in adjustments if a.unit in adj_units]
+        finder = _CaseFinder(db, period, defs, members, with_cases)
+        lines = _unit_lines(rule_set.for_category(unit.category), rule_set, counts, no_cases, unit_adjustments, finder)
+        score = sum((Decimal(line["points"]) for line in lines), Decimal(0))
+        entries.append(
+            {
+                "category": unit.category,
+                "unit": unit.name,
+                "score": f"{score:.2f}",
+                "rank": None,
+                "rank_change": None,
+                "no_cases": no_cases,
+                "lines": lines,
+                "evaluation_scope": unit.evaluation_scope,
+                "subunits": members[1:],
+                "indicators": _indicator_json(counts),
+            }
+        )
+
+    _rank(entries, order)
+    if with_rank_change:
+        _rank_changes(db, period, rule_set, defs, entries)
+    category_order = {code: index for index, (code, _text) in enumerate(registry.categories(db))}
+    entries.sort(key=lambda e: (category_order.get(e["category"], len(category_order)), e["rank"], order[e["unit"]]))
+
+    placed = set(order) | set(registry.alias_map(db))
+    unplaced = [
+        {"unit": name, "filed": counts.filed}
+        for name, counts in sorted(by_unit.items(), key=lambda item: item[0] or "")
+        if name and name not in placed and counts.filed > 0
+    ]
+    return {
+        "period": period.label,
+        "rule_set": rule_set.to_json(),
+        "definitions": defs.to_json(),
+        "categories": [{"code": code, "description": text} for code, text in registry.categories(db)],
+        "units": entries,
+        "unplaced_units": unplaced,
+    }
+
+
+def _rank(entries: list[dict], order: dict[str, int]) -> None:
+    """Competition ranks (1, 1, 3) within each category; ties keep registry order."""
+    groups: dict[str | None, list[dict]] = {}
+    for entry in entries:
+        groups.setdefault(entry["category"], []).append(entry)
+    for group in groups.values():
+        group.sort(key=lambda e: (-Decimal(e["score"]), order[e["unit"]]))
+        previous_score, previous_rank = None, 0
+        for position, entry in enumerate(group, start=1):
+            score = Decimal(entry["score"])
+            entry["rank"] = previous_rank if score == previous_score else position
+            previous_score, previous_rank = score, entry["rank"]
+
+
+def _rank_changes(db, period: Period, rule_set: RuleSet, defs, entries: list[dict]) -> None:
+    previous = period.previous()
+    if _indicators().counts_for_units(db, previous, None, defs).filed == 0:
+        return
+    before = _compute(db, previous, rule_set, defs, with_cases=False, with_rank_change=False)
+    ranks = {(e["unit"], e["category"]): e["rank"] for e in before["units"]}
+    for entry in entries:
+        old = ranks.get((entry["unit"], entry["category"]))
+        entry["rank_change"] = None if old is None else old - entry["rank"]
+
+
+def compute_scores(db, period: Period, rules=None, *, with_cases: bool = True) -> dict:
+    """The scores --json document without storing it (for previews and the GUI)."""
+    rule_set = _rule_set(rules) or load_rule_set(rules, db)
+    return _compute(db, period, rule_set, _definitions(db), with_cases=with_cases, with_rank_change=True)
+
+
+def score_document(db, period: Period, rules=None) -> dict:
+    """cli.md ``scores --json``; the result is stored in score_results (latest per period and rule set)."""
+    doc = compute_scores(db, period, rules)
+    rule_set = doc["rule_set"]
+    with transaction(db):
+        db.execute(
+            "DELETE FROM score_results WHERE period = ? AND rule_set_name = ? AND rule_set_version = ?",
+            (doc["period"], rule_set["name"], rule_set["version"]),
+        )
+        db.execute(
+            "INSERT INTO score_results(period, rule_set_name, rule_set_version, computed_at, result)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                doc["period"],
+                rule_set["name"],
+                rule_set["version"],
+                datetime.now().strftime(TS_FORMAT),
+                json.dumps(doc, ensure_ascii=False),
+            ),
+        )
+    return doc
+
+
+def stored_result(db, period_label: str, rule_set_name: str) -> dict | None:
+    """The latest stored scores document for a period and rule set name, if any."""
+    row = db.execute(
+        "SELECT result FROM score_results WHERE period = ? AND rule_set_name = ? ORDER BY id DESC LIMIT 1",
+        (period_label, rule_set_name),
+    ).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def explain_unit(db, period: Period, unit: str, rules=None) -> dict:
+    """One entry of score_document["units"] (rank needs the whole table, so the table is computed)."""
+    name = registry.alias_map(db).get(unit, unit)
+    doc = compute_scores(db, period, rules)
+    for entry in doc["units"]:
+        if entry["unit"] == name:
+            return entry
+    raise ScoringError(f"单位「{unit}」不在单位名录中，无法评价（用 units set 登记）")
+
+
+def lines_total(entry: dict) -> Decimal:
+    """The sum of an entry's lines — equal to its score by construction (tests and exports check it)."""
+    return sum((Decimal(line["points"]) for line in entry["lines"]), Decimal(0))
