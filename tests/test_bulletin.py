@@ -1,0 +1,109 @@
+"""The bulletin's structure, wording and data-drawn remarks (domain.md §7) on hand-built cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from exporters.bulletin import period_words, render_bulletin, render_stats_text
+from models.adjustments import add_adjustment, reverse_adjustment
+from models.indicators import stats_document
+from models.periods import parse_label, parse_month
+from models.store import set_setting
+from tests.conftest import insert_cases
+
+NOV = parse_month("2021-11")
+
+
+def case(no: str, unit: str, *, on_time: bool = True, closed: bool = True, **fields) -> dict:
+    base = {
+        "case_no": no,
+        "source": "公众举报",
+        "channel": "12319城管服务热线",
+        "kind": "部件",
+        "minor": "行道树",
+        "unit": unit,
+        "reported_at": "2021-11-03 08:00:00",
+        "filed_at": "2021-11-03 08:10:00",
+        "dispatched_at": "2021-11-03 08:20:00",
+        "deadline_at": "2021-11-05 17:30:00",
+        "disposed_at": "2021-11-04 10:00:00" if on_time else "2021-11-08 10:00:00",
+        "closed_at": ("2021-11-09 10:00:00" if closed else None),
+    }
+    return base | fields
+
+
+def build(db) -> None:
+    insert_cases(
+        db,
+        [
+            case("B1", "西桥街道办事处"),
+            case("B2", "西桥街道办事处", on_time=False),
+            case("B3", "巷口街道办事处", on_time=False),
+            case("B4", "巷口街道办事处"),
+            case("B5", "市环境卫生中心", closed=False, kind="事件", minor="暴露垃圾"),
+            case("B6", "市环境卫生中心", kind="事件", minor="暴露垃圾", channel="网格巡查采集", source="信息采集"),
+        ],
+    )
+
+
+def test_bulletin_structure_and_figures(db):
+    build(db)
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    order = ["一、运行数据分析", "(一)案件受理。", "(二)案件处置。", "(三)高发分析。", "二、评价结果点评"]
+    order += ["(一)好的方面。", "(二)差的方面。", "处置单位绩效评价得分", "城市管理委员会办公室", "2021年12月13日"]
+    positions = [text.index(h) for h in order]
+    assert positions == sorted(positions)
+    assert "2021年11月智慧城管平台受理案件6件，其中信息采集1件、公众举报5件。" in text
+    assert "二是公众举报板块共5件，其中12319城管服务热线投诉举报5件" in text
+    assert "平台立案6件，处置6件，应结案6件，结案5件，处置率100.00%，结案率83.33%。" in text
+    assert "部件类案件总数4件，占立案数66.67%，主要集中在行道树等方面；事件类案件总数2件，占立案数33.33%" in text
+
+
+def test_lowest_on_time_closure_units_are_all_named_on_a_tie(db):
+    build(db)
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    low = "市环境卫生中心、西桥街道办事处、巷口街道办事处"  # all at 50.00 %, in registry order
+    assert f"一是个别单位处置效率较低，{low}按期结案率50.00%。" in text
+
+
+def test_deductions_with_case_numbers_and_reversals_left_out(db):
+    build(db)
+    add_adjustment(
+        db,
+        month="2021-11",
+        unit="蓝田开发区管委会",
+        points="-2",
+        reason="存在职责范围内不接受案件派遣现象",
+        rule_ref="处置单位绩效评价细则（附件2-1）",
+        cases=["202110310540", "202111160744"],
+    )
+    wrong = add_adjustment(db, month="2021-11", unit="西桥街道办事处", points="-1", reason="录错了")
+    reverse_adjustment(db, wrong.id, reason="更正")
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    assert (
+        "二是蓝田开发区管委会办理案件号202110310540、202111160744，存在职责范围内不接受案件派遣现象，"
+        "根据处置单位绩效评价细则（附件2-1）规定，扣2分。"
+    ) in text
+    assert "录错了" not in text
+
+
+def test_office_and_platform_names_come_from_settings(db):
+    build(db)
+    set_setting(db, "bulletin", {"city": "漳州", "office_name": "漳州市城市管理委员会办公室"})
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    assert text.splitlines()[0] == "漳州数字化城市管理绩效评价通报（2021年11月）"
+    assert "2021年11月漳州智慧城管平台受理案件" in text
+    assert "漳州市城市管理委员会办公室\n2021年12月13日" in text
+
+
+def test_empty_month_shows_dashes_not_zero_rates(db):
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    assert "处置率—，结案率—" in text and "(二)差的方面。本期未发现突出问题。" in text
+    stats = render_stats_text(stats_document(db, NOV))
+    assert "结案率 —" in stats
+
+
+def test_period_words():
+    assert period_words(parse_label("2021-Q4")) == "2021年第四季度"
+    assert period_words(parse_label("2021")) == "2021年"
+    assert period_words(parse_label("2021-11-01..2021-11-15")) == "2021年11月1日至2021年11月15日"
