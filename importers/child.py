@@ -206,6 +206,8 @@ def extract(job: dict, conn: sqlite3.Connection) -> dict:
     """Read the file, find the header, write rows; return the meta dict (raises ImportRefused)."""
     path, file_name = Path(job["path"]), job["file_name"]
     config = hdr.HeaderConfig.from_json(job["header_config"])
+    if job.get("mapping"):
+        config.remembered["(user)"] = job["mapping"]  # lets the header search recognise the user's names
     preview = job.get("preview")
     meta: dict = {"format": job["format"], "encoding": job.get("encoding")}
     saw_data = False

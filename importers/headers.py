@@ -11,8 +11,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.store import transaction
-
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
 
@@ -76,10 +74,15 @@ def signature(headers: list[str]) -> str:
 
 
 def _alias_index(config: HeaderConfig) -> dict[str, str]:
+    """Header text -> field, from the alias table and from every remembered (user-corrected) mapping."""
     index: dict[str, str] = {}
     for name, names in config.aliases.items():
         for alias in names:
             index.setdefault(normalise_header(alias), name)
+    for mapping in config.remembered.values():
+        for name, header in mapping.items():
+            if header:
+                index.setdefault(normalise_header(header), name)
     return index
 
 
@@ -156,6 +159,8 @@ def is_total_row(cells: list) -> bool:
 
 def save_mapping(db, headers: list[str], mapping: dict[str, str]) -> None:
     """Remember the user's corrected mapping (field -> header text) for this header signature."""
+    from models.store import transaction  # not at module level: the parser child has no use for sqlite-utils
+
     with transaction(db):
         db.execute(
             "INSERT INTO header_mappings(signature, mapping, saved_at) VALUES (?,?,?)"
