@@ -1,0 +1,203 @@
+"""Read-only queries behind the GUI's tables: the case browser, one case's record, the import history.
+
+Why here and not in ui/: the GUI holds no SQL (architecture.md). The case browser reads one page at a time
+by keyset (``case_no > last``), never OFFSET, so each read stays a short index range scan even at a million
+rows — the GUI may then run it on the UI thread through a read-only connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from models.periods import Period, month_period
+
+# Columns the case table shows, in order (labels: models.records.FIELD_LABELS).
+LIST_COLUMNS: tuple[str, ...] = (
+    "case_no",
+    "kind",
+    "minor",
+    "unit",
+    "reported_at",
+    "filed_at",
+    "deadline_at",
+    "disposed_at",
+    "closed_at",
+    "stage",
+    "address",
+    "description",
+)
+
+# Which timestamp a period filter applies to.
+DATE_FIELDS = ("filed_at", "reported_at", "closed_at")
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """The case browser's filters; every part optional. `numbers` restricts to an explicit list (drill-down)."""
+
+    period: Period | None = None
+    date_field: str = "filed_at"
+    unit: str | None = None
+    units: tuple[str, ...] = ()
+    source: str | None = None
+    channel: str | None = None
+    kind: str | None = None
+    minor: str | None = None
+    stage: str | None = None
+    search: str | None = None
+    include_cancelled: bool = False
+    numbers: tuple[str, ...] | None = field(default=None, compare=False)
+
+
+def _where(q: CaseQuery) -> tuple[str, list]:
+    clauses, params = [], []
+    if q.period is not None:
+        if q.date_field not in DATE_FIELDS:
+            raise ValueError(f"unknown date field {q.date_field}")
+        clauses.append(f"{q.date_field} >= ? AND {q.date_field} < ?")
+        params += [q.period.start_text, q.period.end_text]
+    if not q.include_cancelled:
+        clauses.append("cancelled = 0")
+    if q.unit:
+        clauses.append("unit = ?")
+        params.append(q.unit)
+    if q.units:
+        clauses.append(f"unit IN ({','.join('?' for _ in q.units)})")
+        params += list(q.units)
+    for column in ("source", "channel", "kind", "minor", "stage"):
+        value = getattr(q, column)
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if q.search:
+        text = q.search.strip()
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(case_no = ? OR address LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
+        params += [text, like, like]
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count_cases(db: sqlite_utils.Database, q: CaseQuery) -> int:
+    """How many cases match (for the "共 N 件" label; may take a few hundred ms on a million rows)."""
+    if q.numbers is not None:
+        return len(q.numbers)
+    where, params = _where(q)
+    return db.execute(f"SELECT COUNT(*) FROM cases{where}", params).fetchone()[0]
+
+
+def fetch_page(db: sqlite_utils.Database, q: CaseQuery, after: str | None, limit: int = 200) -> list[tuple]:
+    """The next `limit` rows (LIST_COLUMNS) after case number `after`, ordered by case number."""
+    where, params = _where(q)
+    if after is not None:
+        where = (where + " AND " if where else " WHERE ") + "case_no > ?"
+        params.append(after)
+    sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases{where} ORDER BY case_no LIMIT ?"
+    return [tuple(r) for r in db.execute(sql, [*params, limit]).fetchall()]
+
+
+def fetch_numbers(db: sqlite_utils.Database, numbers: list[str]) -> list[tuple]:
+    """Rows (LIST_COLUMNS) for explicit case numbers, in the order given; unknown numbers are skipped."""
+    found: dict[str, tuple] = {}
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        sql = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases WHERE case_no IN ({','.join('?' for _ in chunk)})"
+        for row in db.execute(sql, chunk).fetchall():
+            found[row[0]] = tuple(row)
+    return [found[n] for n in numbers if n in found]
+
+
+def case_record(db: sqlite_utils.Database, case_no: str) -> dict | None:
+    """Every stored field of one case, plus the original row (`raw`) parsed from JSON."""
+    cursor = db.execute("SELECT * FROM cases WHERE case_no = ?", (case_no,))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    record = dict(zip([d[0] for d in cursor.description], row, strict=True))
+    with contextlib.suppress(ValueError):
+        record["raw"] = json.loads(record.get("raw") or "{}")
+    record["import_file"] = (
+        db.execute("SELECT file_name FROM imports WHERE id = ?", (record["import_id"],)).fetchone() or [None]
+    )[0]
+    return record
+
+
+def case_history(db: sqlite_utils.Database, case_no: str) -> list[dict]:
+    """Earlier versions of a case replaced by later imports, oldest first (who changed what, when)."""
+    rows = db.execute(
+        """SELECT h.replaced_at, h.replaced_by_import, i.file_name, h.old FROM case_history h
+           LEFT JOIN imports i ON i.id = h.replaced_by_import WHERE h.case_no = ? ORDER BY h.id""",
+        (case_no,),
+    ).fetchall()
+    out = []
+    for replaced_at, import_id, file_name, old in rows:
+        try:
+            previous = json.loads(old)
+        except ValueError:
+            previous = {"old": old}
+        out.append({"replaced_at": replaced_at, "import_id": import_id, "file_name": file_name, "old": previous})
+    return out
+
+
+def distinct_values(db: sqlite_utils.Database, column: str) -> list[str]:
+    """The values a filter combo offers (stage, kind, minor, unit), most frequent first."""
+    if column not in ("stage", "kind", "minor", "unit", "district", "source", "channel"):
+        raise ValueError(f"no filter on column {column}")
+    rows = db.execute(
+        f"SELECT {column} FROM cases WHERE {column} IS NOT NULL AND {column} <> ''"
+        f" GROUP BY {column} ORDER BY COUNT(*) DESC, {column}"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def has_cases(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is not None
+
+
+def latest_case_month(db: sqlite_utils.Database) -> Period | None:
+    """The latest month with a filed case (else with an accepted record): where the console opens."""
+    for column in ("filed_at", "reported_at"):
+        row = db.execute(f"SELECT MAX({column}) FROM cases WHERE cancelled = 0").fetchone()
+        if row and row[0]:
+            return month_period(int(row[0][:4]), int(row[0][5:7]))
+    return None
+
+
+def month_has_cases(db: sqlite_utils.Database, period: Period) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM cases WHERE reported_at >= ? AND reported_at < ? LIMIT 1", (period.start_text, period.end_text)
+    ).fetchone()
+    return row is not None
+
+
+IMPORT_COLUMNS = (
+    "id",
+    "file_name",
+    "started_at",
+    "outcome",
+    "rows_read",
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+    "sha256",
+    "message",
+)
+
+
+def import_history(db: sqlite_utils.Database, limit: int = 500) -> list[dict]:
+    """The import audit (table imports), newest first."""
+    rows = db.execute(f"SELECT {', '.join(IMPORT_COLUMNS)} FROM imports ORDER BY id DESC LIMIT ?", (limit,))
+    return [dict(zip(IMPORT_COLUMNS, r, strict=True)) for r in rows.fetchall()]
+
+
+def rejected_rows(db: sqlite_utils.Database, import_id: int) -> list[dict]:
+    """One import's rejected rows with their reasons (cli.md: row, column and why)."""
+    rows = db.execute(
+        "SELECT row_no, column_name, reason, raw FROM rejected_rows WHERE import_id = ? ORDER BY row_no, id",
+        (import_id,),
+    ).fetchall()
+    return [{"row_no": r[0], "column": r[1], "reason": r[2], "raw": r[3]} for r in rows]

@@ -1,0 +1,180 @@
+"""pyqtgraph charts for the dashboard and meeting mode: bars with count labels, and the 12-month trend.
+
+Every chart emits `clicked(index)` for the bar or point under the mouse so the page can open the cases
+behind it; `save_png` grabs the widget as it is painted (what the meeting slides need).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ui.fonts import app_font
+
+pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+
+PALETTE = ("#2f6fb3", "#e07b39", "#4a9a5b", "#b8463e", "#7d5ba6", "#8c6d3f", "#c45a9c", "#6b7a8f")
+
+
+class _Chart(QWidget):
+    clicked = Signal(int)
+
+    def __init__(self, title: str, parent: QWidget | None = None, scale: float = 1.0):
+        super().__init__(parent)
+        self.scale = scale
+        self.title = title
+        self.font_ = app_font(scale)
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setBackground("w")
+        self.item = self.plot.getPlotItem()
+        self.item.setTitle(title, size=f"{int(12 * scale)}pt", color="#222222")
+        self.item.titleLabel.item.setFont(app_font(scale * 1.2))
+        for name in ("left", "bottom"):
+            axis = self.item.getAxis(name)
+            axis.setStyle(tickFont=self.font_)
+            axis.setTextPen("#333333")
+        self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def _scene_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.scenePos()
+        if not self.item.vb.sceneBoundingRect().contains(pos):
+            return
+        index = self.index_at(self.item.vb.mapSceneToView(pos))
+        if index is not None:
+            self.clicked.emit(index)
+
+    def index_at(self, point: QPointF) -> int | None:  # pragma: no cover - overridden
+        return None
+
+    def save_png(self, path: Path) -> bool:
+        return self.grab().save(str(path), "PNG")
+
+    def _text(self, text: str, color: str = "#222222", anchor=(0, 0.5)) -> pg.TextItem:
+        item = pg.TextItem(text, color=color, anchor=anchor)
+        item.setFont(self.font_)
+        return item
+
+
+class BarChart(_Chart):
+    """Bars with a count label each. Horizontal charts list the first item at the top (rank order)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, horizontal: bool = False, scale: float = 1.0):
+        super().__init__(title, parent, scale)
+        self.horizontal = horizontal
+        self.labels: list[str] = []
+        self.values: list[int] = []
+        self.item.showGrid(x=horizontal, y=not horizontal, alpha=0.2)
+
+    def set_data(
+        self,
+        labels: list[str],
+        values: list[int],
+        *,
+        colors: list[str] | None = None,
+        value_texts: list[str] | None = None,
+    ) -> None:
+        self.item.clear()
+        self.labels, self.values = list(labels), [int(v) for v in values]
+        n = len(values)
+        if not n:
+            self.item.getAxis("left" if self.horizontal else "bottom").setTicks([[]])
+            return
+        colors = colors or [PALETTE[0]] * n
+        brushes = [pg.mkBrush(QColor(c)) for c in colors]
+        texts = value_texts or [f"{v:,}" for v in self.values]
+        top = max(self.values) or 1
+        positions = list(range(n))
+        if self.horizontal:
+            ys = [n - 1 - i for i in positions]
+            bars = pg.BarGraphItem(x0=0, y=ys, height=0.6, width=self.values, brushes=brushes, pens=[None] * n)
+            self.item.addItem(bars)
+            for y, v, t in zip(ys, self.values, texts, strict=True):
+                label = self._text(" " + t, anchor=(0, 0.5))
+                label.setPos(v, y)
+                self.item.addItem(label)
+            self.item.getAxis("left").setTicks([[(y, lab) for y, lab in zip(ys, labels, strict=True)]])
+            self.item.getAxis("bottom").setTicks(None)
+            self.item.setXRange(0, top * 1.28, padding=0)
+            self.item.setYRange(-0.6, n - 0.4, padding=0)
+        else:
+            bars = pg.BarGraphItem(x=positions, height=self.values, width=0.6, brushes=brushes, pens=[None] * n)
+            self.item.addItem(bars)
+            for x, v, t in zip(positions, self.values, texts, strict=True):
+                label = self._text(t, anchor=(0.5, 1))
+                label.setPos(x, v)
+                self.item.addItem(label)
+            self.item.getAxis("bottom").setTicks([[(x, lab) for x, lab in zip(positions, labels, strict=True)]])
+            self.item.getAxis("left").setTicks(None)
+            self.item.setYRange(0, top * 1.18, padding=0)
+            self.item.setXRange(-0.6, n - 0.4, padding=0)
+
+    def index_at(self, point: QPointF) -> int | None:
+        n = len(self.values)
+        if not n:
+            return None
+        if self.horizontal:
+            i = n - 1 - round(point.y())
+            inside = 0 <= i < n and abs(point.y() - (n - 1 - i)) <= 0.35
+        else:
+            i = round(point.x())
+            inside = 0 <= i < n and abs(point.x() - i) <= 0.35
+        return i if inside else None
+
+
+class TrendChart(_Chart):
+    """Monthly series as lines with dots; a click picks the nearest month."""
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, scale: float = 1.0):
+        super().__init__(title, parent, scale)
+        self.months: list[str] = []
+        self.item.showGrid(x=False, y=True, alpha=0.2)
+        self.legend = self.item.addLegend(offset=(10, 5), labelTextSize=f"{int(9 * scale)}pt")
+
+    def set_data(self, months: list[str], series: dict[str, list[int | None]]) -> None:
+        self.item.clear()
+        self.months = list(months)
+        xs = list(range(len(months)))
+        top = 1
+        for k, (name, values) in enumerate(series.items()):
+            color = PALETTE[k % len(PALETTE)]
+            ys = [float("nan") if v is None else float(v) for v in values]
+            top = max([top, *[v for v in values if v is not None]])
+            self.item.plot(
+                xs,
+                ys,
+                pen=pg.mkPen(color, width=2 * self.scale),
+                symbol="o",
+                symbolSize=int(7 * self.scale),
+                symbolBrush=color,
+                symbolPen=None,
+                name=name,
+            )
+        step = 1 if len(months) <= 6 else 2
+        ticks = [(x, m[2:] if len(m) == 7 else m) for x, m in zip(xs, months, strict=True)]
+        self.item.getAxis("bottom").setTicks([ticks[::step], ticks])
+        self.item.setXRange(-0.5, max(len(months) - 0.5, 0.5), padding=0)
+        self.item.setYRange(0, top * 1.15, padding=0)
+
+    def index_at(self, point: QPointF) -> int | None:
+        if not self.months:
+            return None
+        i = round(point.x())
+        return i if 0 <= i < len(self.months) else None
+
+
+def bold(font: QFont) -> QFont:
+    f = QFont(font)
+    f.setBold(True)
+    return f

@@ -1,0 +1,280 @@
+"""The main window: navigation sidebar, the shared period picker, the pages, meeting mode, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QProgressDialog,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from models.periods import PeriodError, parse_label
+from ui import dialogs
+from ui.pages.base import AppContext, Page
+from ui.pages.cases import CasesPage
+from ui.pages.dashboard import DashboardPage
+from ui.pages.exports import ExportsPage
+from ui.pages.imports import ImportsPage
+from ui.pages.overdue import OverduePage
+from ui.pages.scores import ScoresPage
+from ui.pages.settings import SettingsPage
+from ui.widgets import PeriodPicker
+from ui.worker import TaskManager, error_text
+
+STYLE = """
+QListWidget#nav { background: #24364b; color: #e8eef5; border: none; padding-top: 8px; }
+QListWidget#nav::item { padding: 12px 18px; }
+QListWidget#nav::item:selected { background: #3b5b80; color: white; }
+QFrame#tile { background: #f5f8fc; border: 1px solid #d5dfeb; border-radius: 6px; }
+QFrame#tile:hover { background: #e8f0fa; }
+QLabel#tileValue { color: #1d4f8a; }
+QLabel#tileNote { color: #777; }
+QLabel#pageHeading { font-weight: bold; }
+QLabel#sectionHeading { font-weight: bold; }
+QLabel#banner { background: #fff6d6; border: 1px solid #e8d58c; padding: 4px 8px; }
+QFrame#dropZone { border: 2px dashed #9fb3c8; border-radius: 6px; background: #f7f9fc; }
+QPushButton#primary { font-weight: bold; }
+"""
+
+
+def startup_state(db, saved_label: str | None) -> dict:
+    """Worker job: is the store empty, and which period to open on (saved, if it has cases; else latest)."""
+    from models import browse
+
+    if not browse.has_cases(db):
+        return {"empty": True, "period": None}
+    if saved_label:
+        try:
+            saved = parse_label(saved_label)
+        except PeriodError:
+            saved = None
+        if saved is not None and browse.month_has_cases(db, saved):
+            return {"empty": False, "period": saved}
+    return {"empty": False, "period": browse.latest_case_month(db)}
+
+
+def build_demo_job(db, *, progress=None) -> list:
+    from models.demo import build_demo
+
+    return build_demo(db, progress=progress)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_path: Path, settings: QSettings | None = None, *, offer_demo: bool = True):
+        super().__init__()
+        self.setWindowTitle(self.tr("城管绩效台"))
+        self.settings = settings or QSettings()
+        self.offer_demo = offer_demo
+        self.tasks = TaskManager(db_path, self)
+        self.ctx = AppContext(self.tasks, db_path, self)
+        self.meeting = None
+        self.demo_dialog: QProgressDialog | None = None
+        self.startup_done = False
+
+        self.picker = PeriodPicker()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setVisible(False)
+        toolbar = QToolBar(self.tr("周期"))
+        toolbar.setObjectName("periodBar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.picker)
+        spacer = QWidget()
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.busy)
+        self.meeting_action = QAction(self.tr("会议模式 (F11)"), self)
+        self.meeting_action.triggered.connect(self.toggle_meeting)
+        toolbar.addAction(self.meeting_action)
+        self.addToolBar(toolbar)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.imports = ImportsPage(self.ctx)
+        self.dashboard = DashboardPage(self.ctx)
+        self.scores = ScoresPage(self.ctx)
+        self.overdue = OverduePage(self.ctx)
+        self.cases = CasesPage(self.ctx)
+        self.exports = ExportsPage(self.ctx, charts=lambda: self.dashboard.charts, rules=self.scores.rule_set)
+        self.settings_page = SettingsPage(self.ctx)
+        self.pages: list[Page] = [
+            self.imports,
+            self.dashboard,
+            self.scores,
+            self.overdue,
+            self.cases,
+            self.exports,
+            self.settings_page,
+        ]
+        for page in self.pages:
+            self.nav.addItem(QListWidgetItem(page.title))
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setStyleSheet(STYLE)
+        self.status_label = QLabel("")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().showMessage(self.tr("正在打开数据库…"))
+
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self, activated=self.toggle_meeting)
+        for number in range(1, len(self.pages) + 1):
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number: self.show_page(n - 1))
+        self.picker.changed.connect(self._period_picked)
+        self.ctx.open_cases.connect(self._open_cases)
+        self.ctx.status.connect(self.statusBar().showMessage)
+        self.tasks.busy_changed.connect(self.busy.setVisible)
+        self.tasks.ready.connect(self._db_ready)
+        self.tasks.open_failed.connect(lambda exc: dialogs.warn(self, error_text(exc)))
+        self.imports.imported.connect(self._after_import)
+
+        self._restore()
+
+    # ------------------------------------------------------------ persistence
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes) and geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(QSize(1360, 860))
+        try:
+            page = int(self.settings.value("window/page", 1))
+        except (TypeError, ValueError):
+            page = 1
+        self.nav.setCurrentRow(page if 0 <= page < len(self.pages) else 1)
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/page", self.nav.currentRow())
+        if self.ctx.period is not None:
+            self.settings.setValue("period", self.ctx.period.label)
+        self.settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        if self.meeting is not None:
+            self.meeting.close()
+        self.tasks.shutdown()
+        if self.ctx.ro_db is not None:
+            self.ctx.ro_db.conn.close()
+            self.ctx.ro_db = None
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ startup
+    def _db_ready(self) -> None:
+        self.ctx.open_readonly()
+        self.statusBar().showMessage(self.tr("数据库：{0}").format(self.ctx.db_path), 8000)
+        saved = self.settings.value("period")
+        self.tasks.run(
+            startup_state, str(saved) if saved else None, on_done=self._startup, on_error=self._startup_failed
+        )
+
+    def _startup_failed(self, exc: BaseException) -> None:
+        dialogs.warn(self, error_text(exc))
+
+    def _startup(self, state: dict) -> None:
+        if state["empty"]:
+            if self.offer_demo and dialogs.ask(
+                self,
+                self.tr(
+                    "数据库中还没有案件。是否载入演示数据（2021年9–11月，约需一分钟）？\n"
+                    "也可以选择“否”，再到“数据导入”页导入平台导出的文件。"
+                ),
+                self.tr("欢迎使用城管绩效台"),
+            ):
+                self.load_demo()
+                return
+            self.nav.setCurrentRow(0)
+            self._set_period(self.picker.period())
+            self.startup_done = True
+            return
+        self._set_period(state["period"] or self.picker.period())
+        self.startup_done = True
+
+    def load_demo(self) -> None:
+        dialog = QProgressDialog(self.tr("正在生成并导入演示数据…"), "", 0, 0, self)
+        dialog.setWindowTitle(self.tr("载入演示数据"))
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setMinimumWidth(420)
+        dialog.show()
+        self.demo_dialog = dialog
+
+        def progress(done, total, message):
+            if total:
+                dialog.setRange(0, int(total))
+                dialog.setValue(min(int(done), int(total)))
+            if message:
+                dialog.setLabelText(message)
+
+        def done(reports):
+            dialog.close()
+            self.demo_dialog = None
+            self.settings.remove("period")
+            self.tasks.run(startup_state, None, on_done=self._startup, on_error=self._startup_failed)
+            self.ctx.data_changed.emit()
+
+        def failed(exc):
+            dialog.close()
+            self.demo_dialog = None
+            dialogs.warn(self, error_text(exc))
+
+        self.tasks.run(build_demo_job, with_progress=True, on_progress=progress, on_done=done, on_error=failed)
+
+    # ------------------------------------------------------------ navigation
+    def _set_period(self, period) -> None:
+        if period is None:
+            return
+        self.picker.set_period(period)  # emits changed → _period_picked
+
+    def _period_picked(self, period) -> None:
+        self.ctx.set_period(period)
+        self.settings.setValue("period", period.label)
+
+    def show_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    def _open_cases(self, query, caption: str) -> None:
+        self.show_page(self.pages.index(self.cases))
+        self.cases.show_drilldown(query, caption)
+
+    def _after_import(self, reports: list) -> None:
+        if any(r.inserted for r in reports) and self.ctx.period is not None:
+            self.tasks.run(startup_state, self.ctx.period.label, on_done=self._startup, on_error=self._startup_failed)
+
+    # ------------------------------------------------------------ meeting mode
+    def toggle_meeting(self) -> None:
+        from ui.meeting import MeetingView
+
+        if self.meeting is not None:
+            self.meeting.close()
+            return
+        self.meeting = MeetingView(self.ctx.last_stats, self.ctx.last_trend, self.ctx.last_scores)
+        self.meeting.closed.connect(self._meeting_closed)
+        self.meeting.showFullScreen()
+        self.meeting.activateWindow()
+
+    def _meeting_closed(self) -> None:
+        self.meeting = None
+        self.activateWindow()

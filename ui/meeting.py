@@ -1,0 +1,158 @@
+"""Meeting mode (F11): full screen, large type, one chart or table per view, arrow keys to step.
+
+Built fresh from the data the pages last loaded (no second computation) so it reads from the back of a
+room on a projector: fonts ×1.8, thick bars, one idea per slide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.charts import BarChart, TrendChart
+from ui.fonts import app_font
+from ui.widgets import Tile
+
+SCALE = 1.8
+
+
+class _ChartSet:
+    """Duck-types the dashboard for ui.pages.dashboard.fill_charts."""
+
+    def __init__(self, tr: Callable[[str], str]):
+        self.sources = BarChart(tr("受理来源"), scale=SCALE)
+        self.channels = BarChart(tr("受理渠道"), horizontal=True, scale=SCALE)
+        self.kinds = BarChart(tr("部件 / 事件"), scale=SCALE)
+        self.top_parts = BarChart(tr("高发部件小类"), horizontal=True, scale=SCALE)
+        self.top_events = BarChart(tr("高发事件小类"), horizontal=True, scale=SCALE)
+        self.trend = TrendChart(tr("近12个月趋势"), scale=SCALE)
+
+
+class MeetingView(QWidget):
+    closed = Signal()
+
+    def __init__(self, stats: dict | None, trend: list[dict] | None, scores: dict | None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("会议模式"))
+        self.setFont(app_font(SCALE))
+        self.setStyleSheet("background: white; color: #222;")
+        self.title = QLabel("")
+        self.title.setFont(app_font(SCALE * 1.3))
+        self.hint = QLabel(self.tr("← → 翻页　Esc / F11 退出"))
+        self.hint.setFont(app_font(SCALE * 0.6))
+        self.hint.setStyleSheet("color: #888")
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 24, 40, 16)
+        layout.addWidget(self.title)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignRight)
+        self.slides: list[tuple[str, QWidget]] = []
+        period = (stats or scores or {}).get("period", "")
+        if stats is not None:
+            self._add(self.tr("{0} 运行概况").format(period), self._tiles(stats))
+            charts = _ChartSet(self.tr)
+            from ui.pages.dashboard import fill_charts
+
+            fill_charts(charts, stats, trend or [])
+            for chart in (
+                charts.sources,
+                charts.channels,
+                charts.kinds,
+                charts.top_parts,
+                charts.top_events,
+                charts.trend,
+            ):
+                self._add(f"{period} {chart.title}", chart)
+        if scores is not None:
+            by_cat: dict[str, list[dict]] = {}
+            for unit in scores.get("units", []):
+                by_cat.setdefault(unit.get("category") or "?", []).append(unit)
+            for category, units in by_cat.items():
+                self._add(self.tr("{0} {1}类单位绩效评价").format(period, category), self._score_table(units))
+        if not self.slides:
+            self._add(self.tr("暂无数据"), QLabel(self.tr("请先打开“运行分析”或“绩效评价”页")))
+        self.index = 0
+        self.show_slide(0)
+
+    def _add(self, title: str, widget: QWidget) -> None:
+        self.slides.append((title, widget))
+        self.stack.addWidget(widget)
+
+    def _tiles(self, stats: dict) -> QWidget:
+        from ui.pages.dashboard import TILES, tile_value
+
+        box = QWidget()
+        grid = QGridLayout(box)
+        for i, (key, caption, _figure, is_rate) in enumerate(TILES):
+            tile = Tile(self.tr(caption), scale=SCALE)
+            tile.set_value(tile_value(stats, key, is_rate))
+            grid.addWidget(tile, i // 4, i % 4)
+        return box
+
+    def _score_table(self, units: list[dict]) -> QTableWidget:
+        from ui.pages.scores import _dec, grade_color
+
+        headers = [self.tr(h) for h in ("排名", "单位", "得分", "按期结案率", "结案率")]
+        table = QTableWidget(len(units), len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setFont(app_font(SCALE * 0.9))
+        table.horizontalHeader().setFont(app_font(SCALE * 0.9))
+        for r, unit in enumerate(units):
+            ind = unit.get("indicators") or {}
+            cells = [
+                unit.get("rank"),
+                unit["unit"],
+                unit.get("score"),
+                f"{ind['on_time_closure_rate']}%" if ind.get("on_time_closure_rate") else "—",
+                f"{ind['closure_rate']}%" if ind.get("closure_rate") else "—",
+            ]
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem("" if value is None else str(value))
+                if c == 2 and (color := grade_color(_dec(value))) is not None:
+                    item.setBackground(color)
+                table.setItem(r, c, item)
+        table.resizeRowsToContents()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.resizeColumnToContents(0)
+        return table
+
+    def show_slide(self, index: int) -> None:
+        self.index = max(0, min(index, len(self.slides) - 1))
+        title, widget = self.slides[self.index]
+        self.stack.setCurrentWidget(widget)
+        self.title.setText(f"{title}　（{self.index + 1}/{len(self.slides)}）")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            self.show_slide(self.index + 1)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp):
+            self.show_slide(self.index - 1)
+        elif key == Qt.Key.Key_Home:
+            self.show_slide(0)
+        elif key == Qt.Key.Key_End:
+            self.show_slide(len(self.slides) - 1)
+        elif key in (Qt.Key.Key_Escape, Qt.Key.Key_F11):
+            self.close()
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.closed.emit()
+        super().closeEvent(event)

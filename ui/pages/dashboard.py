@@ -1,0 +1,214 @@
+"""运行分析: the month's tiles and charts (stats_document + trend); a click opens the cases behind it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from models import browse
+from models.periods import Period, parse_label
+from ui.charts import PALETTE, BarChart, TrendChart
+from ui.pages.base import AppContext, Page
+from ui.widgets import Tile
+
+# (key in stats_document, caption, figure whose cases the tile opens, is a rate)
+TILES = (
+    ("accepted", "受理", "accepted", False),
+    ("filed", "立案", "filed", False),
+    ("disposed", "处置", "disposed", False),
+    ("closed", "结案", "closed", False),
+    ("disposal_rate", "处置率", "disposed", True),
+    ("closure_rate", "结案率", "closed", True),
+    ("on_time_closure_rate", "按期结案率", "closed_on_time", True),
+)
+
+TREND_SERIES = (("filed", "立案"), ("disposed", "处置"), ("closed", "结案"))
+
+
+def dashboard_data(db, period: Period) -> tuple[dict, list[dict]]:
+    """Worker job: the period's statistics document and the 12-month trend ending at it."""
+    from models.indicators import stats_document, trend
+
+    return stats_document(db, period), trend(db, period, 12)
+
+
+def figure_numbers(db, period: Period, figure: str, kind: str | None = None, minor: str | None = None) -> list[str]:
+    from models.indicators import case_numbers
+
+    return case_numbers(db, period, figure, kind=kind, minor=minor)
+
+
+def tile_value(doc: dict, key: str, is_rate: bool) -> str:
+    value = doc.get(key)
+    if key == "accepted" and isinstance(value, dict):
+        value = value.get("total")
+    if is_rate:
+        return "—" if value is None else f"{value}%"
+    return "—" if value is None else f"{int(value):,}"
+
+
+class DashboardPage(Page):
+    title = "运行分析"
+
+    def __init__(self, ctx: AppContext, parent=None, *, scale: float = 1.0):
+        super().__init__(ctx, parent)
+        self.title = self.tr("运行分析")
+        self.doc: dict | None = None
+        self.trend_rows: list[dict] = []
+        self.heading = QLabel("")
+        self.heading.setObjectName("pageHeading")
+        self.tiles: dict[str, Tile] = {}
+        tiles = QHBoxLayout()
+        for key, caption, figure, _is_rate in TILES:
+            tile = Tile(self.tr(caption), scale=scale)
+            tile.clicked.connect(lambda f=figure, c=caption: self._open_figure(f, self.tr(c)))
+            self.tiles[key] = tile
+            tiles.addWidget(tile)
+        self.sources = BarChart(self.tr("受理来源"), scale=scale)
+        self.channels = BarChart(self.tr("受理渠道"), horizontal=True, scale=scale)
+        self.kinds = BarChart(self.tr("部件 / 事件"), scale=scale)
+        self.top_parts = BarChart(self.tr("高发部件小类"), horizontal=True, scale=scale)
+        self.top_events = BarChart(self.tr("高发事件小类"), horizontal=True, scale=scale)
+        self.trend = TrendChart(self.tr("近12个月趋势"), scale=scale)
+        self.charts = {
+            "sources": self.sources,
+            "channels": self.channels,
+            "kinds": self.kinds,
+            "top_parts": self.top_parts,
+            "top_events": self.top_events,
+            "trend": self.trend,
+        }
+        self.sources.clicked.connect(self._source_clicked)
+        self.channels.clicked.connect(self._channel_clicked)
+        self.kinds.clicked.connect(self._kind_clicked)
+        self.top_parts.clicked.connect(lambda i: self._minor_clicked("部件", self.top_parts, i))
+        self.top_events.clicked.connect(lambda i: self._minor_clicked("事件", self.top_events, i))
+        self.trend.clicked.connect(self._trend_clicked)
+        grid = QGridLayout()
+        grid.addWidget(self.sources, 0, 0)
+        grid.addWidget(self.channels, 0, 1)
+        grid.addWidget(self.kinds, 0, 2)
+        grid.addWidget(self.top_parts, 1, 0)
+        grid.addWidget(self.top_events, 1, 1)
+        grid.addWidget(self.trend, 1, 2)
+        for c in range(3):
+            grid.setColumnStretch(c, 1)
+        self.note = QLabel("")
+        self.note.setObjectName("note")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(tiles)
+        charts = QWidget()
+        charts.setLayout(grid)
+        layout.addWidget(charts, 1)
+        layout.addWidget(self.note)
+
+    # ------------------------------------------------------------ data
+    def reload(self) -> None:
+        generation = self.next_generation()
+        period = self.ctx.period
+        self.heading.setText(self.tr("{0} 运行分析（计算中…）").format(period.label))
+        self.ctx.run(
+            dashboard_data,
+            period,
+            on_done=lambda result: self.current(generation) and self.show_data(*result),
+            on_error=self.fail,
+        )
+
+    def show_data(self, doc: dict, trend_rows: list[dict]) -> None:
+        self.doc, self.trend_rows = doc, trend_rows
+        self.ctx.last_stats, self.ctx.last_trend = doc, trend_rows
+        self.heading.setText(self.tr("{0} 运行分析").format(doc.get("period", "")))
+        for key, _caption, _figure, is_rate in TILES:
+            note = ""
+            if key == "closure_rate":
+                note = self.tr("应结案 {0}").format(doc.get("due_to_close", "—"))
+            elif key == "disposal_rate":
+                note = self.tr("应处置 {0}").format(doc.get("need_dispose", "—"))
+            self.tiles[key].set_value(tile_value(doc, key, is_rate), note)
+        fill_charts(self, doc, trend_rows)
+        defs = doc.get("definitions") or {}
+        self.note.setText(
+            self.tr("口径：应结案数 = {0}；统计截止：{1}；点击数字、柱或点可查看对应案件。").format(
+                self.tr("立案数") if defs.get("due_to_close", "filed") == "filed" else self.tr("处置数 + 超期未处置数"),
+                doc.get("as_of", "—"),
+            )
+        )
+
+    # ------------------------------------------------------------ drill-down
+    def _open_numbers(self, period: Period, figure: str, caption: str, kind=None, minor=None) -> None:
+        self.ctx.status.emit(self.tr("正在查找案件…"))
+        self.ctx.run(
+            figure_numbers,
+            period,
+            figure,
+            kind,
+            minor,
+            on_done=lambda numbers: self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(numbers)), caption),
+            on_error=self.fail,
+        )
+
+    def _open_figure(self, figure: str, caption: str) -> None:
+        if self.ctx.period is not None:
+            self._open_numbers(self.ctx.period, figure, f"{self.ctx.period.label} {caption}")
+
+    def _source_clicked(self, index: int) -> None:
+        name = self.sources.labels[index]
+        query = browse.CaseQuery(period=self.ctx.period, date_field="reported_at", source=name)
+        self.ctx.open_cases.emit(query, self.tr("{0} 受理 · {1}").format(self.ctx.period.label, name))
+
+    def _channel_clicked(self, index: int) -> None:
+        name = self.channels.labels[index]
+        query = browse.CaseQuery(period=self.ctx.period, date_field="reported_at", channel=name)
+        self.ctx.open_cases.emit(query, self.tr("{0} 受理 · {1}").format(self.ctx.period.label, name))
+
+    def _kind_clicked(self, index: int) -> None:
+        kind = self.kinds.labels[index]
+        self._open_numbers(self.ctx.period, "filed", f"{self.ctx.period.label} {kind}", kind=kind)
+
+    def _minor_clicked(self, kind: str, chart: BarChart, index: int) -> None:
+        minor = chart.labels[index]
+        self._open_numbers(
+            self.ctx.period, "filed", f"{self.ctx.period.label} {kind} · {minor}", kind=kind, minor=minor
+        )
+
+    def _trend_clicked(self, index: int) -> None:
+        label = self.trend.months[index]
+        self._open_numbers(parse_label(label), "filed", self.tr("{0} 立案").format(label))
+
+
+def fill_charts(view, doc: dict, trend_rows: list[dict]) -> None:
+    """Fill the six charts of a dashboard-like view (the page, or a meeting-mode slide set)."""
+    defs = doc.get("definitions") or {}
+    sources = (doc.get("accepted") or {}).get("sources") or []
+    source_color = {s["name"]: PALETTE[i % len(PALETTE)] for i, s in enumerate(sources)}
+    view.sources.set_data(
+        [s["name"] for s in sources],
+        [s["count"] for s in sources],
+        colors=[source_color[s["name"]] for s in sources],
+    )
+    channels = sorted(
+        ((c["name"], c["count"], s["name"]) for s in sources for c in s.get("channels", [])),
+        key=lambda t: (-t[1], t[0]),
+    )
+    view.channels.set_data(
+        [c[0] for c in channels], [c[1] for c in channels], colors=[source_color[c[2]] for c in channels]
+    )
+    kinds = doc.get("kinds") or []
+    view.kinds.set_data(
+        [k["name"] for k in kinds],
+        [k["count"] for k in kinds],
+        colors=[PALETTE[0], PALETTE[1]][: len(kinds)],
+        value_texts=[f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
+    )
+    limits = {"部件": int(defs.get("top_parts", 6)), "事件": int(defs.get("top_events", 8))}
+    for kind, chart, color in (("部件", view.top_parts, PALETTE[0]), ("事件", view.top_events, PALETTE[1])):
+        top = next((k.get("top", []) for k in kinds if k["name"] == kind), [])[: limits[kind]]
+        chart.set_data([t["name"] for t in top], [t["count"] for t in top], colors=[color] * len(top))
+    months = [row["period"] for row in trend_rows]
+    series = {
+        label: [row.get(key) for row in trend_rows]
+        for key, label in TREND_SERIES
+        if trend_rows and key in trend_rows[0]
+    }
+    view.trend.set_data(months, series)

@@ -1,0 +1,230 @@
+"""导出: the score sheet, a filtered case list, the bulletin text (copy / .txt), and charts as PNG."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.periods import Period
+from ui import dialogs
+from ui.pages.base import AppContext, Page
+
+FIGURES = (
+    ("filed", "立案"),
+    ("accepted", "受理"),
+    ("need_dispose", "应处置"),
+    ("disposed", "处置"),
+    ("disposed_on_time", "按期处置"),
+    ("due_to_close", "应结案"),
+    ("closed", "结案"),
+    ("closed_on_time", "按期结案"),
+    ("rework", "返工"),
+    ("overdue_open", "超期未处置"),
+)
+
+
+def score_sheet_job(db, period: Period, path: Path, rules: str | None) -> Path:
+    from exporters.score_sheet import write_score_sheet
+
+    write_score_sheet(db, period, path, rules=rules)
+    return path
+
+
+def case_list_job(db, period: Period, path: Path, filters: dict) -> Path:
+    from exporters.case_list import CaseFilter, write_case_list
+
+    write_case_list(db, period, CaseFilter(**filters), path)
+    return path
+
+
+def bulletin_job(db, period: Period, rules: str | None) -> str:
+    from exporters.bulletin import render_bulletin
+
+    return render_bulletin(db, period, rules=rules)
+
+
+def save_text_job(db, text: str, path: Path) -> Path:
+    Path(path).write_text(text, encoding="utf-8-sig")  # BOM: Notepad on older Windows reads it as UTF-8
+    return path
+
+
+class ExportsPage(Page):
+    title = "导出"
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent=None,
+        *,
+        charts: Callable[[], dict] | None = None,
+        rules: Callable[[], str | None] | None = None,
+    ):
+        super().__init__(ctx, parent)
+        self.title = self.tr("导出")
+        self._charts = charts or (lambda: {})
+        self._rules = rules or (lambda: None)
+        self.last_written: Path | None = None
+        self.heading = QLabel("")
+        self.heading.setObjectName("pageHeading")
+
+        self.scores_btn = QPushButton(self.tr("导出评分表（Excel）…"))
+        self.scores_btn.clicked.connect(self.export_scores)
+        scores_box = QGroupBox(self.tr("绩效评分表"))
+        sl = QVBoxLayout(scores_box)
+        sl.addWidget(QLabel(self.tr("按当前统计周期和评分规则，含扣分明细与案件编号。")))
+        sl.addWidget(self.scores_btn)
+        sl.addStretch(1)
+
+        self.figure = QComboBox()
+        for value, text in FIGURES:
+            self.figure.addItem(self.tr(text), value)
+        self.unit = QLineEdit()
+        self.unit.setPlaceholderText(self.tr("全部单位"))
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("全部"), None)
+        self.kind.addItem(self.tr("部件"), "部件")
+        self.kind.addItem(self.tr("事件"), "事件")
+        self.minor = QLineEdit()
+        self.minor.setPlaceholderText(self.tr("全部小类"))
+        self.cases_btn = QPushButton(self.tr("导出案件清单（Excel）…"))
+        self.cases_btn.clicked.connect(self.export_cases)
+        cases_box = QGroupBox(self.tr("案件清单"))
+        form = QFormLayout(cases_box)
+        form.addRow(self.tr("数字"), self.figure)
+        form.addRow(self.tr("处置单位"), self.unit)
+        form.addRow(self.tr("问题类型"), self.kind)
+        form.addRow(self.tr("小类"), self.minor)
+        form.addRow(self.cases_btn)
+
+        self.chart = QComboBox()
+        self.png_btn = QPushButton(self.tr("保存为 PNG…"))
+        self.png_btn.clicked.connect(self.export_png)
+        png_box = QGroupBox(self.tr("图表图片（会议幻灯片用）"))
+        pl = QVBoxLayout(png_box)
+        pl.addWidget(self.chart)
+        pl.addWidget(self.png_btn)
+        pl.addStretch(1)
+
+        self.bulletin = QPlainTextEdit()
+        self.bulletin.setReadOnly(True)
+        self.make_btn = QPushButton(self.tr("生成通报"))
+        self.copy_btn = QPushButton(self.tr("复制到剪贴板"))
+        self.save_btn = QPushButton(self.tr("另存为 .txt…"))
+        self.make_btn.clicked.connect(self.make_bulletin)
+        self.copy_btn.clicked.connect(self.copy_bulletin)
+        self.save_btn.clicked.connect(self.save_bulletin)
+        bulletin_box = QGroupBox(self.tr("通报文本"))
+        bl = QVBoxLayout(bulletin_box)
+        buttons = QHBoxLayout()
+        for b in (self.make_btn, self.copy_btn, self.save_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        bl.addLayout(buttons)
+        bl.addWidget(self.bulletin, 1)
+
+        grid = QGridLayout()
+        grid.addWidget(scores_box, 0, 0)
+        grid.addWidget(cases_box, 0, 1)
+        grid.addWidget(png_box, 0, 2)
+        for c in range(3):
+            grid.setColumnStretch(c, 1)
+        top = QWidget()
+        top.setLayout(grid)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(top)
+        layout.addWidget(bulletin_box, 1)
+
+    def reload(self) -> None:
+        self.heading.setText(self.tr("导出 · {0}").format(self.ctx.period.label))
+        current = self.chart.currentData()
+        self.chart.clear()
+        for key, chart in self._charts().items():
+            self.chart.addItem(chart.title, key)
+        if current:
+            self.chart.setCurrentIndex(max(0, self.chart.findData(current)))
+        self.bulletin.clear()
+
+    def _done(self, path: Path) -> None:
+        self.last_written = Path(path)
+        self.ctx.status.emit(self.tr("已导出：{0}").format(path))
+
+    def export_scores(self, path: Path | None = None) -> None:
+        period = self.ctx.period
+        path = path or dialogs.save_file(self, self.tr("导出评分表"), f"绩效评价-{period.label}.xlsx", "Excel (*.xlsx)")
+        if path:
+            self.ctx.run(score_sheet_job, period, Path(path), self._rules(), on_done=self._done, on_error=self.fail)
+
+    def case_filters(self) -> dict:
+        return {
+            "figure": self.figure.currentData(),
+            "unit": self.unit.text().strip() or None,
+            "kind": self.kind.currentData(),
+            "minor": self.minor.text().strip() or None,
+        }
+
+    def export_cases(self, path: Path | None = None) -> None:
+        period = self.ctx.period
+        path = path or dialogs.save_file(
+            self, self.tr("导出案件清单"), f"案件清单-{period.label}.xlsx", "Excel (*.xlsx)"
+        )
+        if path:
+            self.ctx.run(case_list_job, period, Path(path), self.case_filters(), on_done=self._done, on_error=self.fail)
+
+    def make_bulletin(self) -> None:
+        self.bulletin.setPlainText(self.tr("生成中…"))
+        generation = self.next_generation()
+        self.ctx.run(
+            bulletin_job,
+            self.ctx.period,
+            self._rules(),
+            on_done=lambda text: self.current(generation) and self.bulletin.setPlainText(text),
+            on_error=self.fail,
+        )
+
+    def copy_bulletin(self) -> None:
+        QGuiApplication.clipboard().setText(self.bulletin.toPlainText())
+        self.ctx.status.emit(self.tr("通报文本已复制"))
+
+    def save_bulletin(self, path: Path | None = None) -> None:
+        text = self.bulletin.toPlainText()
+        if not text.strip():
+            dialogs.info(self, self.tr("请先生成通报"))
+            return
+        path = path or dialogs.save_file(
+            self, self.tr("保存通报"), f"通报-{self.ctx.period.label}.txt", self.tr("文本文件 (*.txt)")
+        )
+        if path:
+            self.ctx.run(save_text_job, text, Path(path), on_done=self._done, on_error=self.fail)
+
+    def export_png(self, path: Path | None = None) -> None:
+        charts = self._charts()
+        key = self.chart.currentData()
+        if key not in charts:
+            return
+        chart = charts[key]
+        path = path or dialogs.save_file(
+            self, self.tr("保存图表"), f"{chart.title}-{self.ctx.period.label}.png", "PNG (*.png)"
+        )
+        if path:
+            if chart.width() < 200:  # never shown yet: give it a slide-sized canvas
+                chart.resize(1200, 700)
+            if chart.save_png(Path(path)):
+                self._done(Path(path))
+            else:
+                dialogs.warn(self, self.tr("无法保存图片：{0}").format(path))

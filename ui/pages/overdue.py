@@ -1,0 +1,187 @@
+"""超期预警: open cases with green / yellow / red lights at an as-of time, grouped by unit, sortable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+)
+
+from ui import dialogs
+from ui.pages.base import AppContext, Page
+
+LIGHT_COLORS = {"green": "#4a9a5b", "yellow": "#e0b030", "red": "#c0392b"}
+LIGHT_TEXT = {"green": "绿", "yellow": "黄", "red": "红"}
+LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
+COLUMNS = ("单位 / 案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
+
+
+def lights_job(db, as_of: datetime) -> list:
+    from models.overdue import open_case_lights
+
+    return open_case_lights(db, as_of)
+
+
+def export_lights(db, lights: list, path, as_of: str) -> int:
+    from exporters.overdue_lights import write_lights
+
+    return write_lights(lights, path, as_of=as_of)
+
+
+def default_as_of(period) -> datetime:
+    """domain.md §4: the period's end, or now if earlier."""
+    now = datetime.now().replace(microsecond=0)
+    return min(period.last_moment, now)
+
+
+def _share_text(share) -> str:
+    return "" if share is None else f"{share * 100:.0f}%"
+
+
+class _Sortable(QStandardItem):
+    """Sorts by a hidden key (light order, share) rather than the shown text."""
+
+    def __init__(self, text: str, key=None):
+        super().__init__(text)
+        self.setData(key if key is not None else text, Qt.ItemDataRole.UserRole + 1)
+        self.setEditable(False)
+
+
+class OverduePage(Page):
+    title = "超期预警"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(ctx, parent)
+        self.title = self.tr("超期预警")
+        self.lights: list = []
+        self.as_of = QDateTimeEdit()
+        self.as_of.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.as_of.setCalendarPopup(True)
+        self.apply = QPushButton(self.tr("重新计算"))
+        self.export = QPushButton(self.tr("导出 Excel…"))
+        self.summary = QLabel("")
+        self.summary.setObjectName("pageHeading")
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole + 1)
+        self.tree = QTreeView()
+        self.tree.setModel(self.proxy)
+        self.tree.setSortingEnabled(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setColumnWidth(0, 300)
+        self.tree.doubleClicked.connect(self._open_case)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(QLabel(self.tr("判断时刻")))
+        top.addWidget(self.as_of)
+        top.addWidget(self.apply)
+        top.addWidget(self.export)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tree, 1)
+        self.apply.clicked.connect(self._recompute)
+        self.export.clicked.connect(self._export)
+        self._as_of_period = None
+
+    def reload(self) -> None:
+        if self._as_of_period != self.ctx.period:
+            self._as_of_period = self.ctx.period
+            self.as_of.setDateTime(QDateTime(default_as_of(self.ctx.period)))
+        self._recompute()
+
+    def as_of_value(self) -> datetime:
+        return self.as_of.dateTime().toPython().replace(microsecond=0)
+
+    def _recompute(self) -> None:
+        generation = self.next_generation()
+        self.summary.setText(self.tr("计算中…"))
+        self.ctx.run(
+            lights_job,
+            self.as_of_value(),
+            on_done=lambda lights: self.current(generation) and self.show_lights(lights),
+            on_error=self.fail,
+        )
+
+    def show_lights(self, lights: list) -> None:
+        self.lights = list(lights)
+        self.model.removeRows(0, self.model.rowCount())
+        groups: dict[str, list] = {}
+        for light in self.lights:
+            groups.setdefault(light.unit or self.tr("（未指定单位）"), []).append(light)
+        totals = {"green": 0, "yellow": 0, "red": 0}
+        serious_total = 0
+        for unit, items in groups.items():
+            counts = {k: sum(1 for c in items if c.light == k) for k in totals}
+            serious = sum(1 for c in items if c.serious)
+            serious_total += serious
+            for k in totals:
+                totals[k] += counts[k]
+            text = self.tr("{0}（红 {1} · 黄 {2} · 绿 {3}）").format(
+                unit, counts["red"], counts["yellow"], counts["green"]
+            )
+            # units sort by red count first (the ones to call), then yellow
+            parent = _Sortable(text, key=f"{9999 - counts['red']:04d}{9999 - counts['yellow']:04d}{unit}")
+            parent.setToolTip(unit)
+            row = [parent, _Sortable(""), _Sortable(""), _Sortable("", -1), _Sortable(str(len(items)), -1)]
+            row.append(_Sortable(str(serious) if serious else "", serious))
+            for item in items:
+                light = _Sortable(LIGHT_TEXT.get(item.light, item.light), LIGHT_ORDER.get(item.light, 9))
+                light.setForeground(QBrush(QColor(LIGHT_COLORS.get(item.light, "#333"))))
+                light.setText("● " + light.text())
+                share = getattr(item, "used_share", None)
+                parent.appendRow(
+                    [
+                        _Sortable(item.case_no),
+                        _Sortable(getattr(item, "minor", "") or ""),
+                        _Sortable(str(getattr(item, "deadline_at", "") or "")),
+                        _Sortable(_share_text(share), float(share) if share is not None else -1.0),
+                        light,
+                        _Sortable(self.tr("严重") if item.serious else "", int(bool(item.serious))),
+                    ]
+                )
+            self.model.appendRow(row)
+        self.proxy.sort(0, Qt.SortOrder.AscendingOrder)
+        self.summary.setText(
+            self.tr("在办 {0} 件：红灯 {1}，黄灯 {2}，绿灯 {3}，严重超期 {4}（{5} 个单位）").format(
+                len(self.lights), totals["red"], totals["yellow"], totals["green"], serious_total, len(groups)
+            )
+        )
+
+    def _open_case(self, index) -> None:
+        source = self.proxy.mapToSource(index)
+        if not source.parent().isValid():
+            return
+        case_no = self.model.itemFromIndex(source.siblingAtColumn(0)).text()
+        cases = next((p for p in self.window().findChildren(Page) if hasattr(p, "open_case")), None)
+        if cases is not None and self.ctx.ro_db is not None:
+            cases.open_case(case_no)
+
+    def _export(self) -> None:
+        if not self.lights:
+            dialogs.info(self, self.tr("没有在办案件可导出"))
+            return
+        as_of = self.as_of_value().strftime("%Y-%m-%d %H:%M:%S")
+        path = dialogs.save_file(self, self.tr("导出超期预警"), f"超期预警-{as_of[:10]}.xlsx", "Excel (*.xlsx)")
+        if path is None:
+            return
+        self.ctx.run(
+            export_lights,
+            list(self.lights),
+            path,
+            as_of,
+            on_done=lambda n: self.ctx.status.emit(self.tr("已导出 {0} 件：{1}").format(n, path)),
+            on_error=self.fail,
+        )

@@ -1,0 +1,431 @@
+"""绩效评价: scores per category tab, colour-graded; the selected unit's explanation; manual adjustments."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import browse
+from models.periods import Period
+from ui.pages.base import AppContext, Page
+
+COLUMNS = ("排名", "单位", "得分", "名次变化", "按期结案率", "结案率", "处置率", "立案", "返工", "说明")
+
+
+def scores_data(db, period: Period, rules: str | None) -> tuple[dict, dict]:
+    """Worker job: the score document (also stored in score_results) and the stats for key indicators."""
+    from models.indicators import stats_document
+    from models.scoring import score_document
+
+    return score_document(db, period, rules=rules), stats_document(db, period)
+
+
+def rule_set_names(db) -> list[tuple[str, str]]:
+    from models.rules import list_rule_sets
+
+    return [(r.name, str(getattr(r, "version", ""))) for r in list_rule_sets()]
+
+
+def record_adjustment(db, period: Period, rules: str | None, **fields) -> tuple[dict, dict]:
+    from models.adjustments import add_adjustment
+
+    add_adjustment(db, **fields)
+    return scores_data(db, period, rules)
+
+
+def reverse_and_rescore(db, period: Period, rules: str | None, adjustment_id: int, reason: str) -> tuple[dict, dict]:
+    from models.adjustments import reverse_adjustment
+
+    reverse_adjustment(db, adjustment_id, reason=reason)
+    return scores_data(db, period, rules)
+
+
+def month_adjustments(db, month: str) -> list:
+    from models.adjustments import list_adjustments
+
+    return list_adjustments(db, month=month)
+
+
+def grade_color(score: Decimal | None) -> QColor | None:
+    """Green at full marks through yellow to red: readable on a projector, no legend needed."""
+    if score is None:
+        return None
+    if score >= 99:
+        return QColor("#cdebd3")
+    if score >= 95:
+        return QColor("#e6f4d7")
+    if score >= 90:
+        return QColor("#fff2c2")
+    if score >= 80:
+        return QColor("#ffdcb8")
+    return QColor("#f7c4c0")
+
+
+def _dec(text) -> Decimal | None:
+    try:
+        return None if text in (None, "") else Decimal(str(text))
+    except InvalidOperation:
+        return None
+
+
+class AdjustmentDialog(QDialog):
+    """Record one manual deduction or bonus (append-only; corrections are reversals)."""
+
+    def __init__(self, units: list[str], unit: str | None, month: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("记录人工加减分"))
+        self.unit = QComboBox()
+        self.unit.setEditable(True)
+        self.unit.addItems(units)
+        if unit:
+            self.unit.setCurrentText(unit)
+        self.month = QLineEdit(month)
+        self.points = QLineEdit()
+        self.points.setPlaceholderText(self.tr("扣分为负，如 -2；加分为正"))
+        self.reason = QLineEdit()
+        self.rule = QLineEdit()
+        self.cases = QLineEdit()
+        self.cases.setPlaceholderText(self.tr("案件编号，逗号分隔"))
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #b8463e")
+        form = QFormLayout(self)
+        form.addRow(self.tr("单位"), self.unit)
+        form.addRow(self.tr("月份"), self.month)
+        form.addRow(self.tr("分值"), self.points)
+        form.addRow(self.tr("原因"), self.reason)
+        form.addRow(self.tr("规则依据"), self.rule)
+        form.addRow(self.tr("案件编号"), self.cases)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def values(self) -> dict:
+        cases = [c.strip() for c in self.cases.text().replace("，", ",").split(",") if c.strip()]
+        return {
+            "month": self.month.text().strip(),
+            "unit": self.unit.currentText().strip(),
+            "points": self.points.text().strip(),
+            "reason": self.reason.text().strip(),
+            "rule_ref": self.rule.text().strip() or None,
+            "cases": cases,
+        }
+
+    def _check(self) -> None:
+        v = self.values()
+        if not v["unit"] or not v["reason"]:
+            self.error.setText(self.tr("请填写单位和原因"))
+            return
+        if _dec(v["points"]) is None or _dec(v["points"]) == 0:
+            self.error.setText(self.tr("分值应为非零数字，扣分为负"))
+            return
+        self.accept()
+
+
+class ScoresPage(Page):
+    title = "绩效评价"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(ctx, parent)
+        self.title = self.tr("绩效评价")
+        self.doc: dict | None = None
+        self.stats: dict | None = None
+        self.selected_unit: str | None = None
+        self.rules = QComboBox()
+        self.rules.setMinimumContentsLength(12)
+        self.rules.currentIndexChanged.connect(self._rules_changed)
+        self.heading = QLabel("")
+        self.heading.setObjectName("pageHeading")
+        self.adjust = QPushButton(self.tr("记录人工加减分…"))
+        self.adjust.clicked.connect(self.open_adjustment_dialog)
+        self.reverse = QPushButton(self.tr("冲销选中的调整"))
+        self.reverse.clicked.connect(self._reverse_selected)
+        self.tabs = QTabWidget()
+        self.tables: dict[str, QTableWidget] = {}
+        self.explain_title = QLabel(self.tr("选择一个单位查看得分说明"))
+        self.explain_title.setObjectName("sectionHeading")
+        self.explain_title.setWordWrap(True)
+        self.explain = QTreeWidget()
+        self.explain.setHeaderLabels([self.tr("扣分项 / 案件"), self.tr("分值"), self.tr("说明")])
+        self.explain.setColumnWidth(0, 260)
+        self.explain.setColumnWidth(1, 70)
+        self.explain.itemDoubleClicked.connect(self._explain_clicked)
+        self.adjustments = QTreeWidget()
+        self.adjustments.setHeaderLabels([self.tr("调整记录"), self.tr("分值"), self.tr("原因")])
+        self.adjustments.setMaximumHeight(150)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(QLabel(self.tr("评分规则")))
+        top.addWidget(self.rules)
+        top.addWidget(self.adjust)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.explain_title)
+        rl.addWidget(self.explain, 1)
+        rl.addWidget(self.adjustments)
+        rl.addWidget(self.reverse)
+        split = QSplitter()
+        split.addWidget(self.tabs)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self._rules_loaded = False
+
+    # ------------------------------------------------------------ data
+    def rule_set(self) -> str | None:
+        return self.rules.currentData() or None
+
+    def reload(self) -> None:
+        if not self._rules_loaded:
+            self._rules_loaded = True
+            self.ctx.run(rule_set_names, on_done=self._fill_rules, on_error=self.fail)
+        generation = self.next_generation()
+        self.heading.setText(self.tr("{0} 处置单位绩效评价（计算中…）").format(self.ctx.period.label))
+        self.ctx.run(
+            scores_data,
+            self.ctx.period,
+            self.rule_set(),
+            on_done=lambda r: self.current(generation) and self.show_scores(*r),
+            on_error=self.fail,
+        )
+
+    def _fill_rules(self, names: list[tuple[str, str]]) -> None:
+        self.rules.blockSignals(True)
+        current = self.rules.currentData()
+        self.rules.clear()
+        for name, version in names:
+            self.rules.addItem(f"{name}（v{version}）" if version else name, name)
+        if current:
+            self.rules.setCurrentIndex(max(0, self.rules.findData(current)))
+        else:
+            self.rules.setCurrentIndex(max(0, self.rules.findData("default")))
+        self.rules.blockSignals(False)
+
+    def _rules_changed(self) -> None:
+        if self.ctx.period is not None and self.ctx.tasks.is_ready:
+            self.refresh()
+
+    def show_scores(self, doc: dict, stats: dict) -> None:
+        self.doc, self.stats = doc, stats
+        self.ctx.last_scores = doc
+        rs = doc.get("rule_set") or {}
+        self.heading.setText(
+            self.tr("{0} 处置单位绩效评价 · 规则 {1} v{2}").format(doc.get("period"), rs.get("name"), rs.get("version"))
+        )
+        own = {u["unit"]: u for u in stats.get("units", [])}
+        current_tab = self.tabs.currentIndex()
+        self.tabs.clear()
+        self.tables = {}
+        by_cat: dict[str, list[dict]] = {}
+        for unit in doc.get("units", []):
+            by_cat.setdefault(unit.get("category") or "?", []).append(unit)
+        for category, units in by_cat.items():
+            table = self._table(units, own)
+            self.tables[category] = table
+            self.tabs.addTab(table, self.tr("{0}类（{1}）").format(category, len(units)))
+        if 0 <= current_tab < self.tabs.count():
+            self.tabs.setCurrentIndex(current_tab)
+        if self.selected_unit:
+            self.select_unit(self.selected_unit)
+        self.ctx.run(month_adjustments, doc.get("period"), on_done=self._fill_adjustments, on_error=lambda e: None)
+
+    def _table(self, units: list[dict], own: dict[str, dict]) -> QTableWidget:
+        table = QTableWidget(len(units), len(COLUMNS))
+        table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        for r, unit in enumerate(units):
+            stats = unit.get("indicators") or own.get(unit["unit"], {})
+            change = unit.get("rank_change")
+            change_text = (
+                "—" if change is None else (f"↑{change}" if change > 0 else (f"↓{-change}" if change < 0 else "0"))
+            )
+            notes = []
+            if unit.get("no_cases"):
+                notes.append(self.tr("无案件"))
+            if unit.get("scope") or unit.get("evaluation_scope"):
+                notes.append(unit.get("scope") or unit.get("evaluation_scope"))
+            cells = [
+                str(unit.get("rank", "")),
+                unit["unit"],
+                str(unit.get("score", "")),
+                change_text,
+                _pct(stats.get("on_time_closure_rate")),
+                _pct(stats.get("closure_rate")),
+                _pct(stats.get("disposal_rate")),
+                str(stats.get("need_dispose", stats.get("filed", "")) if stats else ""),
+                str(stats.get("rework", "")) if stats else "",
+                "；".join(notes),
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c in (0, 2, 3, 4, 5, 6, 7, 8):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 2:
+                    color = grade_color(_dec(unit.get("score")))
+                    if color:
+                        item.setBackground(QBrush(color))
+                elif c in (4, 5, 6):
+                    rate = _dec(text.rstrip("%")) if text != "—" else None
+                    color = grade_color(rate)
+                    if color is not None and rate is not None and rate < 99:
+                        item.setBackground(QBrush(color))
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.itemSelectionChanged.connect(lambda t=table: self._selection_changed(t))
+        return table
+
+    def _fill_adjustments(self, entries: list) -> None:
+        self.adjustments.clear()
+        for e in entries:
+            item = QTreeWidgetItem([f"#{e.id} {e.unit}", f"{e.points:+}", e.reason])
+            item.setData(0, Qt.ItemDataRole.UserRole, e.id)
+            item.setToolTip(2, e.describe() if hasattr(e, "describe") else e.reason)
+            self.adjustments.addTopLevelItem(item)
+
+    # ------------------------------------------------------------ explanation
+    def _selection_changed(self, table: QTableWidget) -> None:
+        rows = table.selectionModel().selectedRows()
+        if rows:
+            self.show_explanation(table.item(rows[0].row(), 1).text())
+
+    def unit_entry(self, name: str) -> dict | None:
+        return next((u for u in (self.doc or {}).get("units", []) if u["unit"] == name), None)
+
+    def select_unit(self, name: str) -> bool:
+        for index, (_cat, table) in enumerate(self.tables.items()):
+            for r in range(table.rowCount()):
+                if table.item(r, 1).text() == name:
+                    self.tabs.setCurrentIndex(index)
+                    table.selectRow(r)
+                    self.show_explanation(name)
+                    return True
+        return False
+
+    def show_explanation(self, name: str) -> None:
+        self.selected_unit = name
+        entry = self.unit_entry(name)
+        self.explain.clear()
+        if entry is None:
+            return
+        self.explain_title.setText(
+            self.tr("{0}：{1} 分，{2}类第 {3} 名").format(
+                name, entry.get("score"), entry.get("category"), entry.get("rank")
+            )
+        )
+        for line in entry.get("lines", []):
+            cases = line.get("cases") or []
+            item = QTreeWidgetItem([line.get("rule", ""), str(line.get("points", "")), line.get("detail", "")])
+            item.setToolTip(2, line.get("detail", ""))
+            item.setData(0, Qt.ItemDataRole.UserRole, list(cases))
+            if cases:
+                item.setText(0, self.tr("{0}（{1} 件）").format(line.get("rule", ""), len(cases)))
+            for case_no in cases[:500]:
+                child = QTreeWidgetItem([case_no, "", self.tr("双击查看案件")])
+                child.setData(0, Qt.ItemDataRole.UserRole, case_no)
+                item.addChild(child)
+            self.explain.addTopLevelItem(item)
+
+    def explanation_lines(self) -> list[tuple[str, str, str]]:
+        out = []
+        for i in range(self.explain.topLevelItemCount()):
+            item = self.explain.topLevelItem(i)
+            out.append((item.text(0), item.text(1), item.text(2)))
+        return out
+
+    def _explain_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(data, str):
+            pages = self.window().findChildren(Page)
+            cases = next((p for p in pages if hasattr(p, "open_case")), None)
+            if cases is not None and self.ctx.ro_db is not None:
+                cases.open_case(data)
+        elif data:
+            caption = f"{self.selected_unit} · {item.text(0)}"
+            self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(data)), caption)
+
+    # ------------------------------------------------------------ adjustments
+    def open_adjustment_dialog(self) -> AdjustmentDialog:
+        units = [u["unit"] for u in (self.doc or {}).get("units", [])]
+        month = self.ctx.period.label if self.ctx.period and self.ctx.period.kind == "month" else ""
+        dialog = AdjustmentDialog(units, self.selected_unit, month, self)
+        dialog.accepted.connect(lambda: self.record(dialog.values()))
+        dialog.open()
+        return dialog
+
+    def record(self, values: dict) -> None:
+        generation = self.next_generation()
+        self.ctx.run(
+            record_adjustment,
+            self.ctx.period,
+            self.rule_set(),
+            on_done=lambda r: self._after_write(generation, r),
+            on_error=self.fail,
+            **values,
+        )
+
+    def _reverse_selected(self) -> None:
+        item = self.adjustments.currentItem()
+        if item is None:
+            return
+        from ui import dialogs
+
+        if not dialogs.ask(self, self.tr("冲销调整 {0}？原记录保留，另记一条相反的分值。").format(item.text(0))):
+            return
+        generation = self.next_generation()
+        self.ctx.run(
+            reverse_and_rescore,
+            self.ctx.period,
+            self.rule_set(),
+            item.data(0, Qt.ItemDataRole.UserRole),
+            self.tr("界面冲销"),
+            on_done=lambda r: self._after_write(generation, r),
+            on_error=self.fail,
+        )
+
+    def _after_write(self, generation: int, result: tuple[dict, dict]) -> None:
+        if self.current(generation):
+            self.show_scores(*result)
+        self._suppress = True
+        try:
+            self.ctx.data_changed.emit()  # other pages recompute when shown; this one is fresh
+        finally:
+            self._suppress = False
+
+    def mark_stale(self) -> None:
+        if not getattr(self, "_suppress", False):
+            super().mark_stale()
+
+
+def _pct(value) -> str:
+    return "—" if value in (None, "") else f"{value}%"

@@ -1,0 +1,374 @@
+"""设置: unit registry, rule sets, header aliases, time limits, holiday overrides, counting definitions.
+
+Each tab edits a copy in a table; 保存 sends it to a core function on the worker, which validates it and
+writes it in one transaction (a refused edit writes nothing and says which row is wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.pages.base import AppContext, Page
+
+UNIT_COLUMNS = ("单位名称", "类别", "上级单位", "区域", "评价范围", "别名（逗号分隔，只增不删）")
+
+
+def load_settings(db) -> dict:
+    """Worker job: everything the settings tabs show."""
+    from models import reference, registry
+    from models.definitions import load_definitions
+    from models.rules import list_rule_sets
+
+    return {
+        "units": registry.list_units(db),
+        "unknown_units": registry.unknown_units(db),
+        "categories": registry.categories(db),
+        "rule_sets": list_rule_sets(),
+        "header_fields": reference.header_fields(db),
+        "aliases": reference.list_header_aliases(db),
+        "limits": reference.list_time_limits(db),
+        "holidays": reference.list_holiday_overrides(db),
+        "definitions": load_definitions(db),
+    }
+
+
+def save_units(db, rows: list[dict]) -> int:
+    from models import registry
+
+    existing = registry.units_by_name(db)
+    changed = 0
+    for row in rows:
+        name = row["name"]
+        old = existing.get(name)
+        aliases = [a for a in row["aliases"] if not old or a not in old.aliases]
+        same = old is not None and (old.category, old.parent, old.district, old.evaluation_scope) == (
+            row["category"],
+            row["parent"],
+            row["district"],
+            row["evaluation_scope"],
+        )
+        if same and not aliases:
+            continue
+        registry.set_unit(
+            db,
+            name,
+            category=row["category"] or "",
+            parent=row["parent"] or "",
+            district=row["district"] or "",
+            evaluation_scope=row["evaluation_scope"] or "",
+            alias=aliases[0] if aliases else None,
+        )
+        for alias in aliases[1:]:
+            registry.set_unit(db, name, alias=alias)
+        changed += 1
+    return changed
+
+
+def save_table(db, kind: str, rows: list) -> int:
+    from models import reference
+
+    return {
+        "aliases": reference.save_header_aliases,
+        "limits": reference.save_time_limits,
+        "holidays": reference.save_holiday_overrides,
+    }[kind](db, rows)
+
+
+def save_definitions_job(db, defs) -> None:
+    from models.definitions import save_definitions
+
+    save_definitions(db, defs)
+
+
+def _table(headers: tuple[str, ...] | list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+def _set_rows(table: QTableWidget, rows: list[list], editable: bool = True) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem("" if value is None else str(value))
+            if not editable:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+
+
+def _cells(table: QTableWidget) -> list[list[str]]:
+    out = []
+    for r in range(table.rowCount()):
+        out.append([(table.item(r, c).text().strip() if table.item(r, c) else "") for c in range(table.columnCount())])
+    return out
+
+
+class _EditTab(QWidget):
+    """A table with 添加行 / 删除行 / 保存 buttons and a status line."""
+
+    def __init__(self, headers, note: str, parent=None, *, can_add: bool = True):
+        super().__init__(parent)
+        self.table = _table(headers)
+        self.add = QPushButton(self.tr("添加行"))
+        self.delete = QPushButton(self.tr("删除所选行"))
+        self.save = QPushButton(self.tr("保存"))
+        self.save.setObjectName("primary")
+        self.status = QLabel(note)
+        self.status.setWordWrap(True)
+        self.add.clicked.connect(self._add_row)
+        self.delete.clicked.connect(self._delete_rows)
+        buttons = QHBoxLayout()
+        if can_add:
+            buttons.addWidget(self.add)
+            buttons.addWidget(self.delete)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def _add_row(self) -> None:
+        self.table.insertRow(self.table.rowCount())
+        self.table.scrollToBottom()
+        self.table.setCurrentCell(self.table.rowCount() - 1, 0)
+
+    def _delete_rows(self) -> None:
+        for r in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(r)
+
+
+class SettingsPage(Page):
+    title = "设置"
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(ctx, parent)
+        self.title = self.tr("设置")
+        self.data: dict = {}
+        self.units = _EditTab(
+            [self.tr(h) for h in UNIT_COLUMNS],
+            self.tr(
+                "类别填 A/B/C；上级单位须已在名录中；评价范围非空（如“含下属单位的绩效评价”）时按其下属单位合并评分。"
+            ),
+        )
+        self.unknown = QLabel("")
+        self.unknown.setWordWrap(True)
+        self.units.layout().insertWidget(1, self.unknown)
+        self.rules = _EditTab(
+            [self.tr(h) for h in ("名称", "版本", "类型", "说明", "文件")],
+            self.tr("评分规则是数据文件：复制内置规则到用户规则目录后可编辑；在“绩效评价”页选择使用哪一套。"),
+            can_add=False,
+        )
+        self.rules.save.setVisible(False)
+        self.aliases = _EditTab(
+            [self.tr(h) for h in ("字段", "表头别名", "优先级")],
+            self.tr("导入时按优先级（小者优先）在表头中查找这些文字；一个表头只能对应一个字段。"),
+        )
+        self.limits = _EditTab(
+            [self.tr(h) for h in ("问题类型", "小类", "时限", "单位")],
+            self.tr(
+                "问题类型：部件/事件/*；小类：名称或 *（该类型默认）；单位：工作日、工作时或自然小时。"
+                "修改只影响之后导入的案件。"
+            ),
+        )
+        self.holidays = _EditTab(
+            [self.tr(h) for h in ("日期", "上班", "说明")],
+            self.tr("覆盖法定节假日日历：日期 YYYY-MM-DD；上班填 是/否（调休上班填“是”）。"),
+        )
+        self.defs_tab = QWidget()
+        self.defs_form = QFormLayout(self.defs_tab)
+        self.def_due = QComboBox()
+        self.def_due.addItem(self.tr("立案数（通报口径）"), "filed")
+        self.def_due.addItem(self.tr("处置数 + 超期未处置数（国标口径）"), "disposed_plus_overdue_open")
+        self.def_rework = QComboBox()
+        self.def_rework.addItem(self.tr("处置数"), "disposed")
+        self.def_rework.addItem(self.tr("应结案数"), "due_to_close")
+        self.def_deferred = QCheckBox(self.tr("应结案数扣除缓办/挂账案件"))
+        self.def_cutoff = QComboBox()
+        self.def_cutoff.addItem(self.tr("导出中的全部时间（默认）"), "none")
+        self.def_cutoff.addItem(self.tr("只计到统计期末"), "period_end")
+        self.def_parts = QSpinBox()
+        self.def_parts.setRange(1, 30)
+        self.def_events = QSpinBox()
+        self.def_events.setRange(1, 30)
+        self.defs_save = QPushButton(self.tr("保存口径"))
+        self.defs_save.setObjectName("primary")
+        self.defs_status = QLabel("")
+        self.defs_form.addRow(self.tr("应结案数口径"), self.def_due)
+        self.defs_form.addRow(self.tr("返工率分母"), self.def_rework)
+        self.defs_form.addRow("", self.def_deferred)
+        self.defs_form.addRow(self.tr("处置/结案截止口径"), self.def_cutoff)
+        self.defs_form.addRow(self.tr("高发部件小类个数"), self.def_parts)
+        self.defs_form.addRow(self.tr("高发事件小类个数"), self.def_events)
+        self.defs_form.addRow(self.defs_save, self.defs_status)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.units, self.tr("单位名录"))
+        self.tabs.addTab(self.rules, self.tr("评分规则"))
+        self.tabs.addTab(self.aliases, self.tr("表头别名"))
+        self.tabs.addTab(self.limits, self.tr("办理时限"))
+        self.tabs.addTab(self.holidays, self.tr("节假日调整"))
+        self.tabs.addTab(self.defs_tab, self.tr("统计口径"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.units.save.clicked.connect(self.save_units)
+        self.aliases.save.clicked.connect(lambda: self.save("aliases"))
+        self.limits.save.clicked.connect(lambda: self.save("limits"))
+        self.holidays.save.clicked.connect(lambda: self.save("holidays"))
+        self.defs_save.clicked.connect(self.save_definitions)
+
+    def refresh(self) -> None:  # settings do not depend on the period
+        if self.ctx.tasks.is_ready:
+            self._stale = False
+            self.ctx.run(load_settings, on_done=self.show_settings, on_error=self.fail)
+
+    def show_settings(self, data: dict) -> None:
+        self.data = data
+        _set_rows(
+            self.units.table,
+            [
+                [u.name, u.category, u.parent, u.district, u.evaluation_scope, "，".join(u.aliases)]
+                for u in data["units"]
+            ],
+        )
+        for r in range(self.units.table.rowCount()):  # the name is the key: rename = new unit
+            item = self.units.table.item(r, 0)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        unknown = data.get("unknown_units") or []
+        self.unknown.setText(
+            self.tr("未登记的单位（添加一行并填类别即可归类）：{0}").format(
+                "、".join(f"{n}（{c} 件）" for n, c in unknown[:20])
+            )
+            if unknown
+            else ""
+        )
+        _set_rows(
+            self.rules.table,
+            [[r.name, r.version, r.family, r.description, r.path.name if r.path else ""] for r in data["rule_sets"]],
+            editable=False,
+        )
+        labels = {f: label for f, label, _r in data["header_fields"]}
+        self.field_labels = labels
+        _set_rows(self.aliases.table, [[a.field, a.alias, a.priority] for a in data["aliases"]])
+        for r in range(self.aliases.table.rowCount()):
+            item = self.aliases.table.item(r, 0)
+            item.setToolTip(labels.get(item.text(), ""))
+        _set_rows(self.limits.table, [[t.kind, t.minor, t.amount, t.unit] for t in data["limits"]])
+        _set_rows(self.holidays.table, [[h.day, "是" if h.is_workday else "否", h.note] for h in data["holidays"]])
+        d = data["definitions"]
+        for combo, value in (
+            (self.def_due, d.due_to_close),
+            (self.def_rework, d.rework_rate_base),
+            (self.def_cutoff, d.cutoff),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.def_deferred.setChecked(bool(d.exclude_deferred))
+        self.def_parts.setValue(int(d.top_parts))
+        self.def_events.setValue(int(d.top_events))
+
+    # ------------------------------------------------------------ saving
+    def _saved(self, tab: _EditTab, n: int) -> None:
+        tab.status.setText(self.tr("已保存（{0} 项）。").format(n))
+        self.ctx.data_changed.emit()
+
+    def _refused(self, tab: _EditTab, exc: BaseException) -> None:
+        from ui.worker import error_text
+
+        tab.status.setText(self.tr("未保存：{0}").format(error_text(exc)))
+        tab.status.setStyleSheet("color: #b8463e")
+
+    def save_units(self) -> None:
+        rows = []
+        for cells in _cells(self.units.table):
+            if not cells[0]:
+                continue
+            aliases = [a.strip() for a in cells[5].replace(",", "，").split("，") if a.strip()]
+            rows.append(
+                {
+                    "name": cells[0],
+                    "category": cells[1] or None,
+                    "parent": cells[2] or None,
+                    "district": cells[3] or None,
+                    "evaluation_scope": cells[4] or None,
+                    "aliases": aliases,
+                }
+            )
+        self.units.status.setStyleSheet("")
+        self.ctx.run(
+            save_units,
+            rows,
+            on_done=lambda n: self._saved(self.units, n),
+            on_error=lambda e: self._refused(self.units, e),
+        )
+
+    def rows_for(self, kind: str) -> list:
+        from models.reference import HeaderAlias, HolidayOverride, TimeLimit
+
+        if kind == "aliases":
+            out = []
+            for field, alias, priority in _cells(self.aliases.table):
+                try:
+                    number = int(priority or 0)
+                except ValueError:
+                    number = 0
+                out.append(HeaderAlias(field, alias, number))
+            return out
+        if kind == "limits":
+            return [TimeLimit(k, m, a, u) for k, m, a, u in _cells(self.limits.table)]
+        return [
+            HolidayOverride(day, work in ("是", "1", "上班", "true", "True", "Y", "y"), note)
+            for day, work, note in _cells(self.holidays.table)
+        ]
+
+    def save(self, kind: str) -> None:
+        tab = {"aliases": self.aliases, "limits": self.limits, "holidays": self.holidays}[kind]
+        tab.status.setStyleSheet("")
+        self.ctx.run(
+            save_table,
+            kind,
+            self.rows_for(kind),
+            on_done=lambda n: self._saved(tab, n),
+            on_error=lambda e: self._refused(tab, e),
+        )
+
+    def save_definitions(self) -> None:
+        current = self.data.get("definitions")
+        if current is None:
+            return
+        defs = replace(
+            current,
+            due_to_close=self.def_due.currentData(),
+            rework_rate_base=self.def_rework.currentData(),
+            exclude_deferred=self.def_deferred.isChecked(),
+            cutoff=self.def_cutoff.currentData(),
+            top_parts=self.def_parts.value(),
+            top_events=self.def_events.value(),
+        )
+        self.ctx.run(
+            save_definitions_job,
+            defs,
+            on_done=lambda _r: (self.defs_status.setText(self.tr("已保存")), self.ctx.data_changed.emit()),
+            on_error=lambda e: self.defs_status.setText(str(e)),
+        )

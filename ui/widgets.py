@@ -1,0 +1,177 @@
+"""Small widgets shared by the pages: the period picker, clickable tiles, a busy bar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFont, QMouseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.periods import Period, month_period, parse_label, quarter_period, range_period, year_period
+
+
+class PeriodPicker(QWidget):
+    """Month / quarter / year / date range, with ◀ ▶ to step; emits `changed(Period)`."""
+
+    changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._muted = False
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("月"), "month")
+        self.kind.addItem(self.tr("季度"), "quarter")
+        self.kind.addItem(self.tr("年"), "year")
+        self.kind.addItem(self.tr("日期范围"), "range")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2099)
+        self.year.setSuffix(self.tr(" 年"))
+        self.sub = QSpinBox()
+        self.first = QDateEdit()
+        self.last = QDateEdit()
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.prev = QToolButton(text="◀")
+        self.next = QToolButton(text="▶")
+        self.prev.setToolTip(self.tr("上一期"))
+        self.next.setToolTip(self.tr("下一期"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("统计周期")))
+        for w in (self.kind, self.prev, self.year, self.sub, self.first, QLabel("—"), self.last, self.next):
+            layout.addWidget(w)
+        self._dash = layout.itemAt(layout.count() - 3).widget()
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for spin in (self.year, self.sub):
+            spin.valueChanged.connect(self._emit)
+        for edit in (self.first, self.last):
+            edit.dateChanged.connect(self._emit)
+        self.prev.clicked.connect(lambda: self.step(-1))
+        self.next.clicked.connect(lambda: self.step(1))
+        self.set_period(month_period(date.today().year, date.today().month))
+
+    def period(self) -> Period:
+        kind = self.kind.currentData()
+        if kind == "month":
+            return month_period(self.year.value(), self.sub.value())
+        if kind == "quarter":
+            return quarter_period(self.year.value(), self.sub.value())
+        if kind == "year":
+            return year_period(self.year.value())
+        first, last = self.first.date().toPython(), self.last.date().toPython()
+        if last < first:
+            first, last = last, first
+        return range_period(first, last)
+
+    def set_period(self, period: Period | str) -> None:
+        if isinstance(period, str):
+            period = parse_label(period)
+        self._muted = True
+        try:
+            self.kind.setCurrentIndex(self.kind.findData(period.kind))
+            self._layout_for(period.kind)
+            self.year.setValue(period.start.year)
+            if period.kind == "month":
+                self.sub.setValue(period.start.month)
+            elif period.kind == "quarter":
+                self.sub.setValue((period.start.month - 1) // 3 + 1)
+            self.first.setDate(QDate(period.start.year, period.start.month, period.start.day))
+            last = period.last_moment
+            self.last.setDate(QDate(last.year, last.month, last.day))
+        finally:
+            self._muted = False
+        self.changed.emit(self.period())
+
+    def step(self, direction: int) -> None:
+        period = self.period()
+        if direction < 0:
+            self.set_period(period.previous())
+            return
+        # the next period: the one whose previous() is this one
+        if period.kind == "month":
+            y, m = (
+                (period.start.year + 1, 1) if period.start.month == 12 else (period.start.year, period.start.month + 1)
+            )
+            self.set_period(month_period(y, m))
+        elif period.kind == "quarter":
+            q = (period.start.month - 1) // 3 + 1
+            self.set_period(quarter_period(period.start.year + (q == 4), 1 if q == 4 else q + 1))
+        elif period.kind == "year":
+            self.set_period(year_period(period.start.year + 1))
+        else:
+            first = period.end.date()
+            self.set_period(range_period(first, first + (period.end - period.start) - timedelta(days=1)))
+
+    def _layout_for(self, kind: str) -> None:
+        self.sub.setVisible(kind in ("month", "quarter"))
+        self.year.setVisible(kind != "range")
+        for w in (self.first, self.last, self._dash):
+            w.setVisible(kind == "range")
+        if kind == "month":
+            self.sub.setRange(1, 12)
+            self.sub.setSuffix(self.tr(" 月"))
+            self.sub.setPrefix("")
+        elif kind == "quarter":
+            self.sub.setRange(1, 4)
+            self.sub.setSuffix("")
+            self.sub.setPrefix(self.tr("第 "))
+            self.sub.setSuffix(self.tr(" 季度"))
+
+    def _kind_changed(self) -> None:
+        if self._muted:
+            return
+        self._layout_for(self.kind.currentData())
+        self._emit()
+
+    def _emit(self) -> None:
+        if not self._muted:
+            self.changed.emit(self.period())
+
+
+class Tile(QFrame):
+    """A big figure with its caption; clicking it opens the cases behind it."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str, parent: QWidget | None = None, scale: float = 1.0):
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.caption = QLabel(caption)
+        self.value = QLabel("—")
+        self.value.setObjectName("tileValue")
+        self.note = QLabel("")
+        self.note.setObjectName("tileNote")
+        big = QFont(self.font())
+        big.setPointSizeF((big.pointSizeF() if big.pointSizeF() > 0 else 10) * 2.2 * scale)
+        big.setBold(True)
+        self.value.setFont(big)
+        small = QFont(self.font())
+        small.setPointSizeF((small.pointSizeF() if small.pointSizeF() > 0 else 10) * 1.1 * scale)
+        self.caption.setFont(small)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.note)
+
+    def set_value(self, text: str, note: str = "") -> None:
+        self.value.setText(text)
+        self.note.setText(note)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
