@@ -150,7 +150,7 @@ def _matches(row, filters: CaseFilter, positions: dict[str, int]) -> bool:
         return False
     if filters.search:
         needle = filters.search.casefold()
-        return any(needle in (row[positions[f]] or "").casefold() for f in TEXT_SEARCH_FIELDS)
+        return any(needle in clean_text(row[positions[f]] or "")[0].casefold() for f in TEXT_SEARCH_FIELDS)
     return True
 
 

@@ -1,0 +1,166 @@
+"""The Excel score sheet: the seed's layout, detail sheets, print setup; reopened with openpyxl."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+import main
+from exporters.score_sheet import write_score_sheet
+from exporters.xlsx_common import FONT_NAME, display_width
+from models.adjustments import add_adjustment
+from models.periods import parse_month
+from tests.test_scoring import case, late, on_time
+
+NOV = parse_month("2021-11")
+
+
+@pytest.fixture
+def sheet_db(db):
+    from tests.conftest import insert_cases
+
+    insert_cases(
+        db,
+        [
+            on_time("202111050001", "芗城区城市管理局"),
+            late("202111050002", "芗城区城市管理局", rework=1),
+            case("202111050003", "芗城区城市管理局"),
+            late("202111050004", "漳州移动公司"),
+            on_time("202111050005", "市公安局"),
+        ],
+    )
+    add_adjustment(
+        db,
+        month="2021-11",
+        unit="蓝田开发区管委会",
+        points="-2",
+        reason="职责范围内不接受案件派遣",
+        rule_ref="处置单位绩效评价细则（附件2-1）",
+        cases=["202110310540", "202111160744"],
+    )
+    return db
+
+
+@pytest.fixture
+def workbook(sheet_db, tmp_path):
+    path = tmp_path / "scores.xlsx"
+    doc = write_score_sheet(sheet_db, NOV, path)
+    return openpyxl.load_workbook(path), doc
+
+
+def test_results_sheet_has_the_seed_layout(workbook):
+    wb, doc = workbook
+    assert wb.sheetnames == ["评价结果", "指标明细", "扣分明细", "说明"]
+    ws = wb["评价结果"]
+    assert ws["A1"].value == "2021年11月处置单位绩效评价结果"
+    assert [c.value for c in ws[2]] == ["单位类别", "处置单位", "评价得分"]
+    merges = {str(r) for r in ws.merged_cells.ranges}
+    # A: rows 3–13 (11 units), B: 14–44 (31), C: 45–58 (14)
+    assert {"A1:C1", "A3:A13", "A14:A44", "A45:A58"} <= merges
+    assert (ws["A3"].value, ws["A14"].value, ws["A45"].value) == ("A类单位", "B类单位", "C类单位")
+    names = [ws.cell(r, 2).value for r in range(3, 59)]
+    assert len(names) == 56 and "市城市管理局[含下属单位的绩效评价]" in names
+    for first, last in ((3, 13), (14, 44), (45, 58)):
+        scores = [ws.cell(r, 3).value for r in range(first, last + 1)]
+        assert scores == sorted(scores, reverse=True)
+    row = names.index("蓝田开发区管委会") + 3
+    assert ws.cell(row, 3).value == 98 and ws.cell(row, 3).number_format == "0.00"
+    assert ws.cell(row, 3).data_type == "n" and ws.cell(row, 2).data_type == "s"
+    assert ws.cell(44, 2).value == "芗城区城市管理局" and ws.cell(44, 3).value == pytest.approx(73.13)
+    assert "default v1" in ws.cell(60, 1).value
+
+
+def test_print_setup_fonts_and_widths(workbook):
+    wb, _ = workbook
+    for ws in wb:
+        assert ws.page_setup.paperSize == 9
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.freeze_panes is not None
+    ws = wb["评价结果"]
+    assert ws.print_title_rows == "$1:$2" and ws.freeze_panes == "A3"
+    assert ws["A1"].font.name == FONT_NAME and ws["B3"].font.name == FONT_NAME and ws["A2"].font.b
+    longest = max(display_width(ws.cell(r, 2).value) for r in range(3, 59))
+    assert ws.column_dimensions["B"].width >= longest  # CJK characters count double
+    assert wb["指标明细"].print_title_rows == "$1:$1"
+    assert wb["指标明细"].page_setup.orientation == "landscape"
+
+
+def test_indicator_sheet_has_rates_as_percent_numbers(workbook):
+    wb, _ = workbook
+    ws = wb["指标明细"]
+    headers = [c.value for c in ws[1]]
+    assert ws.auto_filter.ref == f"A1:U{ws.max_row}" and ws.max_row == 57
+    row = next(r for r in range(2, 58) if ws.cell(r, 2).value == "芗城区城市管理局")
+    values = dict(zip(headers, (c for c in ws[row]), strict=True))
+    assert values["立案数"].value == 3 and values["按期结案数"].value == 1
+    assert values["按期结案率"].value == pytest.approx(0.3333) and values["按期结案率"].number_format == "0.00%"
+    assert values["评价得分"].value == pytest.approx(73.13) and values["评价得分"].number_format == "0.00"
+    empty = next(r for r in range(2, 58) if ws.cell(r, 2).value == "市民政局")
+    assert ws.cell(empty, headers.index("结案率") + 1).value == "—"
+    assert ws.cell(empty, headers.index("无案件") + 1).value == "是"
+    parent = next(r for r in range(2, 58) if ws.cell(r, 2).value == "芗城区政府")
+    assert ws.cell(parent, 3).value == "含下属单位11个"
+
+
+def test_detail_sheet_lists_each_deduction_with_its_case_numbers(workbook):
+    wb, doc = workbook
+    ws = wb["扣分明细"]
+    assert [c.value for c in ws[1]] == [
+        "单位类别",
+        "处置单位",
+        "评价得分",
+        "规则",
+        "分值",
+        "计算说明",
+        "案件数",
+        "案件编号",
+    ]
+    assert ws.auto_filter.ref == f"A1:H{ws.max_row}"
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    lantian = [r for r in rows if r[1] == "蓝田开发区管委会"]
+    assert len(lantian) == 1
+    assert lantian[0][3] == "处置单位绩效评价细则（附件2-1）" and lantian[0][4] == -2
+    assert lantian[0][7] == "202110310540、202111160744" and lantian[0][6] == 2
+    xc = [r for r in rows if r[1] == "芗城区城市管理局"]
+    assert [r[4] for r in xc] == [pytest.approx(-20), pytest.approx(-6.67), pytest.approx(-0.2)]
+    assert xc[0][7] == "202111050002、202111050003"
+    assert ws.cell(2, 8).data_type == "s" and ws.cell(2, 5).number_format == "0.00"
+    # every unit's score = 100 + its listed deductions (base lines are left out of this sheet)
+    for entry in doc["units"]:
+        listed = sum((Decimal(str(r[4])) for r in rows if r[1] == entry["unit"]), Decimal(0))
+        base = Decimal(entry["lines"][0]["points"])
+        assert base + listed == Decimal(entry["score"]), entry["unit"]
+
+
+def test_about_sheet_names_rule_set_definitions_and_sources(workbook, sheet_db):
+    wb, doc = workbook
+    ws = wb["说明"]
+    about = {}
+    for label, value in ws.iter_rows(min_row=2, values_only=True):
+        about.setdefault(label, []).append(value)
+    assert about["统计周期"][0].startswith("2021年11月")
+    assert about["评价规则"] == ["default v1（扣分制）"]
+    assert doc["rule_set"]["sha256"] in about["规则文件"][0]
+    assert about["统计口径：应结案数口径"] == ["filed"]
+    assert "hand-built" in about["数据来源"][0]
+    assert "生成时间" in about
+
+
+def test_two_rule_sets_give_two_sheets(sheet_db, tmp_path):
+    write_score_sheet(sheet_db, NOV, tmp_path / "d.xlsx")
+    write_score_sheet(sheet_db, NOV, tmp_path / "g.xlsx", rules="gb_composite")
+    d = openpyxl.load_workbook(tmp_path / "d.xlsx")["评价结果"]
+    g = openpyxl.load_workbook(tmp_path / "g.xlsx")["评价结果"]
+    assert "gb_composite v1" in g.cell(60, 1).value
+    assert [c.value for c in d["C"]] != [c.value for c in g["C"]]
+
+
+def test_cli_export_scores(sheet_db, tmp_path, capsys):
+    out = tmp_path / "out" / "评价结果.xlsx"
+    code = main.main(["--db", str(tmp_path / "test.db"), "export", "scores", "--month", "2021-11", "-o", str(out)])
+    assert code == 0 and out.exists()
+    assert openpyxl.load_workbook(out)["评价结果"]["A1"].value == "2021年11月处置单位绩效评价结果"
+    assert not list(out.parent.glob("*.part"))
