@@ -59,6 +59,7 @@ class ImportReport:
     header_row: int | None = None
     child_peak_kb: int | None = None
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # data-quality notes (e.g. cases with no time limit)
 
     def summary_text(self) -> str:
         """One Chinese paragraph per file, as the CLI prints it."""
@@ -73,6 +74,8 @@ class ImportReport:
         text += "。"
         if self.rejected:
             text += "被拒的行连同行号、列名和原因已保存在导入记录中。"
+        if self.warnings:
+            text += "数据提示：" + "；".join(self.warnings) + "。"
         return text
 
 
@@ -238,14 +241,11 @@ def _now() -> str:
     return datetime.now().isoformat(" ", "seconds")
 
 
-def _fill_missing_deadlines(db, import_id: int) -> None:
-    """STATS computes deadline_at from time limits for this import's cases that have none (domain.md §5)."""
-    try:
-        from models import workcalendar
-    except ImportError:  # TEMPORARY: until STATS lands models/workcalendar.py
-        return
-    if hasattr(workcalendar, "fill_missing_deadlines"):  # TEMPORARY guard: remove when it lands
-        workcalendar.fill_missing_deadlines(db, import_id)
+def _fill_missing_deadlines(db, import_id: int) -> list[str]:
+    """Deadlines from the time-limit table for this import's cases without one (domain.md §5), in our transaction."""
+    from models.workcalendar import fill_missing_deadlines
+
+    return list(fill_missing_deadlines(db, import_id) or [])
 
 
 def _merge(db, report: ImportReport, audit: dict, meta: dict, staging: Path, mapping, progress, cancel) -> None:
@@ -290,7 +290,7 @@ def _merge(db, report: ImportReport, audit: dict, meta: dict, staging: Path, map
             )
             if mapping is not None:
                 hdr.save_mapping(db, meta.get("headers") or [], mapping)
-            _fill_missing_deadlines(db, import_id)
+            report.warnings = _fill_missing_deadlines(db, import_id)
             if cancel is not None and cancel():
                 raise ImportCancelled
             report.import_id = import_id

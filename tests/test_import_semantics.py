@@ -1,0 +1,227 @@
+"""Import semantics (issue 2 item 4): one transaction per file, upsert with history, duplicates, cancel, kill."""
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import main
+from importers import pipeline
+from importers.pipeline import import_file, import_files, preview_file
+from models.store import open_db
+from tests.fixtures.import_builders import sample_rows, write_csv, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def count(db, table="cases"):
+    return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_same_file_twice_writes_nothing_and_says_so(db, tmp_path):
+    path = write_xlsx(tmp_path / "nov.xlsx", sample_rows(3))
+    first = import_file(db, path)
+    again = import_file(db, path)
+    assert again.duplicate and not again.refused and again.import_id == first.import_id
+    assert again.message.startswith(f"「nov.xlsx」与已导入的文件（导入记录 #{first.import_id}，")
+    assert again.message.endswith("）内容完全相同，未写入任何数据。")
+    assert (count(db, "imports"), count(db), count(db, "case_history")) == (1, 3, 0)
+
+
+def test_same_rows_in_a_new_file_are_unchanged_and_not_rewritten(db, tmp_path):
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", sample_rows(3)))
+    report = import_file(db, write_csv(tmp_path / "a.csv", sample_rows(3)))
+    assert (report.inserted, report.updated, report.unchanged) == (0, 0, 3)
+    assert db.execute("SELECT DISTINCT import_id FROM cases").fetchall() == [(1,)]
+    assert count(db, "case_history") == 0
+
+
+def test_changed_case_keeps_its_previous_version_in_history(db, tmp_path):
+    import_file(db, write_xlsx(tmp_path / "early.xlsx", sample_rows(3)))
+    rows = sample_rows(4)
+    rows[1][15] = "[作废]"
+    rows[1][8] = "市城市管理局"
+    report = import_file(db, write_xlsx(tmp_path / "later.xlsx", rows))
+    assert (report.rows_read, report.inserted, report.updated, report.unchanged) == (4, 1, 1, 2)
+    now = db.execute("SELECT unit, stage, cancelled, import_id, row_no FROM cases WHERE case_no='202111160745'")
+    assert now.fetchone() == ("市城市管理局", "[作废]", 1, report.import_id, 3)
+    case_no, by, old = db.execute("SELECT case_no, replaced_by_import, old FROM case_history").fetchone()
+    old = json.loads(old)
+    assert (case_no, by) == ("202111160745", report.import_id)
+    assert (old["unit"], old["stage"], old["cancelled"], old["import_id"]) == ("蓝田开发区管委会", "结案", 0, 1)
+    assert old["raw"]["处置部门"] == "蓝田开发区管委会"
+
+
+def test_a_limit_computed_deadline_is_not_a_change(db, tmp_path):
+    rows = sample_rows(2)
+    for row in rows:
+        row[12] = ""
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", rows))
+    db.execute("UPDATE cases SET deadline_at='2021-11-19 17:30:00', deadline_source='limit'")
+    report = import_file(db, write_csv(tmp_path / "a.csv", rows))
+    assert (report.updated, report.unchanged) == (0, 2)
+    assert db.execute("SELECT DISTINCT deadline_source FROM cases").fetchall() == [("limit",)]
+
+
+def test_row_problems_are_rejected_rows_with_row_and_column(db, tmp_path):
+    rows = sample_rows(5)
+    rows[1][9] = "2021/13/45 07:00"
+    rows[2][0] = ""
+    rows[3][0] = rows[0][0]
+    rows[4][3] = "投诉"
+    report = import_file(db, write_xlsx(tmp_path / "mixed.xlsx", rows, title="标题"))
+    assert not report.refused
+    assert (report.rows_read, report.inserted, report.rejected) == (5, 1, 4)
+    got = db.execute("SELECT import_id, row_no, column_name, reason FROM rejected_rows ORDER BY row_no").fetchall()
+    assert got == [
+        (report.import_id, 4, "上报时间", "无法识别的日期时间「2021/13/45 07:00」"),
+        (report.import_id, 5, "案件编号", "案件编号为空"),
+        (report.import_id, 6, "案件编号", "案件编号「202111160744」与第 3 行重复"),
+        (report.import_id, 7, "问题类型", "问题类型「投诉」应为 部件 或 事件"),
+    ]
+    raw = json.loads(db.execute("SELECT raw FROM rejected_rows WHERE row_no=4").fetchone()[0])
+    assert raw["上报时间"] == "2021/13/45 07:00"
+    assert "被拒 4 行" in report.summary_text()
+
+
+def test_strict_turns_a_rejected_row_into_a_refused_file(db, tmp_path):
+    rows = sample_rows(3)
+    rows[2][9] = "不详"
+    report = import_file(db, write_xlsx(tmp_path / "strict.xlsx", rows), strict=True)
+    assert report.refused
+    assert (
+        report.message
+        == "拒收文件「strict.xlsx」：有 1 行被拒（--strict 模式），第 4 行「上报时间」列：无法识别的日期时间「不详」"
+    )
+    assert count(db) == 0 and count(db, "rejected_rows") == 0
+
+
+def test_aliases_channels_and_original_text(db, tmp_path):
+    db.execute("INSERT INTO unit_aliases(alias, unit) VALUES ('蓝田管委会', '蓝田开发区管委会')")
+    rows = sample_rows(2)
+    rows[0][8], rows[0][5], rows[0][1] = "蓝田管委会", "雨水篦子", ""
+    rows[1][1], rows[1][2] = "12319城管服务热线", ""  # some exports give only the channel, in 问题来源
+    import_file(db, write_xlsx(tmp_path / "alias.xlsx", rows))
+    first = db.execute("SELECT unit, minor, source, channel, raw FROM cases WHERE case_no='202111160744'").fetchone()
+    assert first[:4] == ("蓝田开发区管委会", "雨水箅子", "信息采集", "网格巡查采集")
+    raw = json.loads(first[4])
+    assert (raw["处置部门"], raw["小类"]) == ("蓝田管委会", "雨水篦子")
+    second = db.execute("SELECT source, channel FROM cases WHERE case_no='202111160745'").fetchone()
+    assert second == ("公众举报", "12319城管服务热线")
+
+
+def test_user_mapping_is_used_and_remembered_for_the_header_signature(db, tmp_path):
+    headers = ["编号", "发现时间", "负责单位", "阶段"]
+    rows = [["A1", "2021-11-02 09:00:00", "市城市管理局", "结案"], ["A2", "2021-11-03 09:00:00", "市公安局", "结案"]]
+    path = write_xlsx(tmp_path / "odd.xlsx", rows, headers=headers)
+    refused = import_file(db, path)
+    assert refused.refused
+    assert (
+        refused.message
+        == "拒收文件「odd.xlsx」：找不到表头行（前 30 行中没有可识别的列名，如 案件编号、处置单位、上报时间）"
+    )
+    mapping = {"case_no": "编号", "reported_at": "发现时间", "unit": "负责单位", "stage": "阶段"}
+    report = import_file(db, path, mapping=mapping)
+    assert not report.refused and report.inserted == 2
+    again = write_xlsx(
+        tmp_path / "odd-december.xlsx", [["A3", "2021-12-01 09:00:00", "市公安局", "处置中"]], headers=headers
+    )
+    assert import_file(db, again).inserted == 1
+    assert preview_file(db, again).mapping == mapping
+
+
+def test_cancel_during_merge_rolls_back(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)
+    import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(2, start=202110010001)))
+    before = db.execute("SELECT * FROM cases").fetchall(), count(db, "imports")
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 3  # a few checks pass: the cancel lands after chunks were written
+
+    report = import_file(db, write_xlsx(tmp_path / "big.xlsx", sample_rows(9)), cancel=cancel)
+    assert report.cancelled and not report.refused and report.import_id is None
+    assert report.message == "已取消导入「big.xlsx」，数据库未改变。"
+    assert (db.execute("SELECT * FROM cases").fetchall(), count(db, "imports")) == before
+
+
+def test_cancel_while_the_child_reads_kills_it(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHENGGUAN_IMPORT_CHILD_FAULT", "hang")
+    report = import_file(db, write_xlsx(tmp_path / "slow.xlsx", sample_rows(2)), cancel=lambda: True)
+    assert report.cancelled and count(db) == 0 and count(db, "imports") == 0
+
+
+def test_import_files_reports_each_file_and_progress(db, tmp_path):
+    seen = []
+    paths = [write_xlsx(tmp_path / "a.xlsx", sample_rows(2)), tmp_path / "missing.xlsx"]
+    reports = import_files(db, paths, progress=lambda done, total, msg: seen.append((done, total, msg)))
+    assert [r.refused for r in reports] == [False, True]
+    assert (2, 2, "写入「a.xlsx」") in seen
+
+
+def test_kill_9_midway_leaves_the_store_as_before(tmp_path):
+    db_path = tmp_path / "store.db"
+    db = open_db(db_path)
+    import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(3, start=202110010001)))
+    before = db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports")
+    db.conn.close()
+    export = write_csv(tmp_path / "big.csv", sample_rows(200))
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from pathlib import Path
+        from importers import pipeline
+        from models.store import open_db
+        pipeline.MERGE_CHUNK = 20
+        def progress(done, total, message):
+            if message.startswith("写入") and done >= 60:
+                print("MERGING", flush=True)
+                time.sleep(60)
+        pipeline.import_file(open_db(Path({str(db_path)!r})), Path({str(export)!r}), progress=progress)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "MERGING"  # 60 of 200 rows written inside the transaction
+    finally:
+        proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
+        proc.wait()
+    db = open_db(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert (db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports")) == before
+    db.conn.close()
+
+
+def test_cli_import_prints_a_summary_per_file_and_exits_2_on_a_refusal(tmp_path, capsys):
+    db_path = tmp_path / "cli.db"
+    good = write_xlsx(tmp_path / "good.xlsx", sample_rows(2))
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"")
+    assert main.main(["--db", str(db_path), "import", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "已导入「good.xlsx」：读取 2 行，新增 2，更新 0，未变 0，被拒 0 行。" in out
+    assert main.main(["--db", str(db_path), "import", str(good), str(bad)]) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("「good.xlsx」与已导入的文件")
+    assert lines[1] == "拒收文件「bad.xlsx」：文件为空（0 字节）"
+
+
+@pytest.mark.parametrize("strict, code", [(False, 0), (True, 2)])
+def test_cli_strict_flag(tmp_path, capsys, strict, code):
+    rows = sample_rows(2)
+    rows[1][10] = "坏日期"
+    path = write_xlsx(tmp_path / "s.xlsx", rows)
+    argv = ["--db", str(tmp_path / "s.db"), "import", str(path)] + (["--strict"] if strict else [])
+    assert main.main(argv) == code
+    out = capsys.readouterr().out
+    if strict:
+        assert out.strip() == (
+            "拒收文件「s.xlsx」：有 1 行被拒（--strict 模式），第 3 行「立案时间」列：无法识别的日期时间「坏日期」"
+        )
+    else:
+        assert "读取 2 行，新增 1，更新 0，未变 0，被拒 1 行" in out
