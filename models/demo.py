@@ -173,7 +173,8 @@ def _plan_tickets(
         open_total = seed["open_cases"] * scale - sum(spec["open"] * scale for spec in fixed.values())
         weights = [0.0 if u in fixed else n * s for u, n, s in zip(units, sizes, shortfall, strict=True)]
     else:
-        open_total = round(total * rng.uniform(0.02, 0.045))
+        rate = plan.get("months", {}).get(f"{year:04d}-{month:02d}", {}).get("open_rate")
+        open_total = round(total * (rate if rate is not None else rng.uniform(0.02, 0.045)))
         weights = [n * (s + 0.3) for n, s in zip(sizes, shortfall, strict=True)]
     open_counts = apportion(open_total, weights, caps=[max(0, n - 1) for n in sizes])
 
@@ -338,13 +339,12 @@ def _ticket_row(rng: random.Random, tables: Tables, ticket: Ticket) -> dict:
     times = ticket.times
     if ticket.blank_deadline:
         times = times[:3] + (None,) + times[4:]
-    return _row(rng, tables, ticket.channel, cat, tables.unit_streets[ticket.unit], ticket.unit, times, stage,
-                ticket.rework)
+    return _row(
+        rng, tables, ticket.channel, cat, tables.unit_streets[ticket.unit], ticket.unit, times, stage, ticket.rework
+    )
 
 
-def _unfiled_rows(
-    rng: random.Random, tables: Tables, day: date, counts: dict[str, int], end: datetime
-) -> list[dict]:
+def _unfiled_rows(rng: random.Random, tables: Tables, day: date, counts: dict[str, int], end: datetime) -> list[dict]:
     """Accepted-only records of one day: on-the-spot fixes and census sweeps (no 立案, no unit)."""
     rows = []
     for channel, count in counts.items():
