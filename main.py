@@ -72,6 +72,11 @@ def _add_case_filters(parser: argparse.ArgumentParser) -> None:
             "closed_on_time",
             "rework",
             "overdue_open",
+            "disposed_late",
+            "light_green",
+            "light_yellow",
+            "light_red",
+            "serious_overdue",
         ],
         default="filed",
     )
@@ -384,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
         args.db = None
     try:
         return args.func(args)
+    except BrokenPipeError:  # output piped into `head` or a closed pager: not an error
+        sys.stderr.close()
+        return 0
     except (UserError, PeriodError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
