@@ -86,9 +86,14 @@ def _add_case_filters(parser: argparse.ArgumentParser) -> None:
 def _progress_printer(label: str):
     """A progress callback for long commands: a single updating line on stderr."""
 
+    interactive = sys.stderr.isatty()
+
     def report(done: int, total: int | None = None, message: str = "") -> None:
         text = f"{label} {done}" + (f"/{total}" if total else "") + (f" {message}" if message else "")
-        print("\r" + text, end="", file=sys.stderr, flush=True)
+        if interactive:  # one line that updates in place
+            print("\r" + text.ljust(60), end="", file=sys.stderr, flush=True)
+        else:  # a log file or a pipe: one line per update
+            print(text, file=sys.stderr, flush=True)
 
     return report
 
