@@ -21,7 +21,6 @@ from openpyxl.utils import get_column_letter
 from exporters.score_sheet import period_title, save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
-    FORMAT_DATETIME,
     HEADER_FONT,
     TITLE_FONT,
     clean_text,
@@ -214,12 +213,10 @@ def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> Case
             if value is None or value == "":
                 out.append(None)
             elif index in datetimes:
-                try:
-                    cell = WriteOnlyCell(ws, value=datetime.strptime(value, TS_FORMAT))
-                    cell.number_format = FORMAT_DATETIME
+                try:  # a real date-time (sortable, filterable); openpyxl gives it a date-time format
+                    out.append(datetime.fromisoformat(value))
                 except ValueError:
-                    cell, _ = text_cell(ws, value)
-                out.append(cell)
+                    out.append(text_cell(ws, value)[0])
             elif isinstance(value, str):
                 out.append(text_cell(ws, value)[0])
             else:
