@@ -131,3 +131,34 @@ def set_unit(
                 (alias, name),
             )
     return units_by_name(db)[name]
+
+
+def set_category(db: sqlite_utils.Database, code: str, description: str | None = None) -> tuple[str, str]:
+    """Add or describe a unit category (the A/B/C list is editable, issue 4 §1); new codes go last.
+
+    Added by SCORING: scores rank within categories, so a city with a fourth group (D类) adds it here.
+    """
+    code = code.strip()
+    if not code or len(code) > 10:
+        raise RegistryError("单位类别代码不能为空，且不超过10个字符")
+    with transaction(db):
+        exists = db.execute("SELECT 1 FROM unit_categories WHERE code = ?", (code,)).fetchone()
+        if exists:
+            if description is not None:
+                db.execute("UPDATE unit_categories SET description = ? WHERE code = ?", (description, code))
+        else:
+            order = db.execute("SELECT COALESCE(MAX(sort_order), -1) + 1 FROM unit_categories").fetchone()[0]
+            db.execute(
+                "INSERT INTO unit_categories(code, description, sort_order) VALUES (?, ?, ?)",
+                (code, description or f"{code}类单位", order),
+            )
+    return next((c, d) for c, d in categories(db) if c == code)
+
+
+def remove_category(db: sqlite_utils.Database, code: str) -> None:
+    """Remove an unused category; refused while a unit still belongs to it (added by SCORING)."""
+    with transaction(db):
+        used = db.execute("SELECT COUNT(*) FROM units WHERE category = ?", (code,)).fetchone()[0]
+        if used:
+            raise RegistryError(f"类别「{code}」下还有 {used} 个单位，请先改变这些单位的类别")
+        db.execute("DELETE FROM unit_categories WHERE code = ?", (code,))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from decimal import Decimal
 
 import openpyxl
@@ -10,6 +12,7 @@ import pytest
 import main
 from exporters.score_sheet import write_score_sheet
 from exporters.xlsx_common import FONT_NAME, display_width
+from models import registry
 from models.adjustments import add_adjustment
 from models.periods import parse_month
 from tests.test_scoring import case, late, on_time
@@ -164,3 +167,18 @@ def test_cli_export_scores(sheet_db, tmp_path, capsys):
     assert code == 0 and out.exists()
     assert openpyxl.load_workbook(out)["评价结果"]["A1"].value == "2021年11月处置单位绩效评价结果"
     assert not list(out.parent.glob("*.part"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_the_sheet_and_keeps_a_formula_like_name_literal(sheet_db, tmp_path):
+    """LibreOffice converts the workbook without complaint; imported text is not evaluated."""
+    registry.set_unit(sheet_db, '=HYPERLINK("http://x","单位")', category="C")
+    path = tmp_path / "lo.xlsx"
+    write_score_sheet(sheet_db, NOV, path)
+    profile = (tmp_path / "lo_profile").as_uri()
+    csv = "csv:Text - txt - csv (StarCalc):44,34,76"  # comma, quote, UTF-8
+    command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", csv]
+    subprocess.run([*command, "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    text = (tmp_path / "lo.csv").read_text(encoding="utf-8")
+    assert "2021年11月处置单位绩效评价结果" in text and '"=HYPERLINK(""http://x"",""单位"")"' in text
+    assert "蓝田开发区管委会,98.00" in text

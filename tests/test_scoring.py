@@ -238,3 +238,14 @@ def test_scores_text_and_cli_json(scored_db, tmp_path, capsys):
     assert set(doc["units"][0]) >= {"category", "unit", "score", "rank", "rank_change", "no_cases", "lines"}
     assert set(doc["units"][0]["lines"][0]) >= {"rule", "points", "detail", "cases"}
     assert main.main(["--db", str(path), "scores", "--month", "2021-11", "--rules", "nope"]) == 2
+
+
+def test_an_added_category_is_ranked_on_its_own_after_the_others(scored_db):
+    registry.set_category(scored_db, "D", "试点单位")
+    registry.set_unit(scored_db, "漳州移动公司", category="D")
+    doc = compute_scores(scored_db, NOV)
+    assert doc["units"][-1]["unit"] == "漳州移动公司" and doc["units"][-1]["category"] == "D"
+    assert doc["units"][-1]["rank"] == 1
+    assert doc["categories"][-1] == {"code": "D", "description": "试点单位"}
+    with pytest.raises(registry.RegistryError, match="还有 1 个单位"):
+        registry.remove_category(scored_db, "D")
