@@ -104,9 +104,9 @@ class BarChart(_Chart):
                 label = self._text(" " + t, anchor=(0, 0.5))
                 label.setPos(v, y)
                 self.item.addItem(label)
-            self.item.getAxis("left").setTicks([[(y, lab) for y, lab in zip(ys, labels, strict=True)]])
+            self.item.getAxis("left").setTicks([[(y, _short(lab)) for y, lab in zip(ys, labels, strict=True)]])
             self.item.getAxis("bottom").setTicks(None)
-            self.item.setXRange(0, top * 1.28, padding=0)
+            self.item.setXRange(0, top * 1.35, padding=0)
             self.item.setYRange(-0.6, n - 0.4, padding=0)
         else:
             bars = pg.BarGraphItem(x=positions, height=self.values, width=0.6, brushes=brushes, pens=[None] * n)
@@ -115,7 +115,7 @@ class BarChart(_Chart):
                 label = self._text(t, anchor=(0.5, 1))
                 label.setPos(x, v)
                 self.item.addItem(label)
-            self.item.getAxis("bottom").setTicks([[(x, lab) for x, lab in zip(positions, labels, strict=True)]])
+            self.item.getAxis("bottom").setTicks([[(x, _short(lab)) for x, lab in zip(positions, labels, strict=True)]])
             self.item.getAxis("left").setTicks(None)
             self.item.setYRange(0, top * 1.18, padding=0)
             self.item.setXRange(-0.6, n - 0.4, padding=0)
@@ -172,6 +172,11 @@ class TrendChart(_Chart):
             return None
         i = round(point.x())
         return i if 0 <= i < len(self.months) else None
+
+
+def _short(label: str, limit: int = 9) -> str:
+    """Axis labels stay readable: long census names (主城区相关企业（大型商超、市场等）普查) are cut."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def bold(font: QFont) -> QFont:

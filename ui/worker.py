@@ -47,10 +47,11 @@ class Job:
 
 
 class _Runner(QThread):
-    done = Signal(object, object)  # job, result
+    # Payloads travel in a list: PySide6 mishandles a bare None through Signal(object) (refcount underflow).
+    done = Signal(object, object)  # job, [result]
     failed = Signal(object, object)  # job, exception
-    progress = Signal(object, int, object, str)  # job, done, total, message
-    ready = Signal(object)  # exception or None once the connection is open
+    progress = Signal(object, int, int, str)  # job, done, total (-1 unknown), message
+    ready = Signal(object)  # [exception or None] once the connection is open
 
     def __init__(self, db_path: Path, jobs: queue.Queue):
         super().__init__()
@@ -66,9 +67,9 @@ class _Runner(QThread):
             db = open_db(self._db_path)
         except BaseException as exc:  # noqa: BLE001 - reported to the UI, which shows a dialog
             log.exception("cannot open database %s", self._db_path)
-            self.ready.emit(exc)
+            self.ready.emit([exc])
             return
-        self.ready.emit(None)
+        self.ready.emit([None])
         while True:
             job = self._jobs.get()
             if job is None:
@@ -86,7 +87,7 @@ class _Runner(QThread):
                     log.exception("job %s failed", getattr(job.fn, "__name__", job.fn))
                 self.failed.emit(job, exc)
             else:
-                self.done.emit(job, result)
+                self.done.emit(job, [result])
             finally:
                 self.current = None
         db.conn.close()
@@ -98,7 +99,7 @@ class _Runner(QThread):
             now = time.monotonic()
             if now - last[0] >= PROGRESS_INTERVAL or (total is not None and done >= total):
                 last[0] = now
-                self.progress.emit(job, int(done), total, message or "")
+                self.progress.emit(job, int(done), -1 if total is None else int(total), message or "")
 
         return progress
 
@@ -163,7 +164,8 @@ class TaskManager(QObject):
         self._runner.wait(timeout_ms)
 
     # -------------------------------------------------------------- slots (UI thread)
-    def _on_ready(self, exc) -> None:
+    def _on_ready(self, payload: list) -> None:
+        exc = payload[0]
         if exc is not None:
             self.open_failed.emit(exc)
             return
@@ -175,10 +177,10 @@ class TaskManager(QObject):
         if not self._pending:
             self.busy_changed.emit(False)
 
-    def _on_done(self, job: Job, result) -> None:
+    def _on_done(self, job: Job, payload: list) -> None:
         self._finish(job)
         if job.on_done is not None:
-            job.on_done(result)
+            job.on_done(payload[0])
 
     def _on_failed(self, job: Job, exc) -> None:
         self._finish(job)
@@ -187,9 +189,9 @@ class TaskManager(QObject):
         else:
             error_dialog(None, exc)
 
-    def _on_progress(self, job: Job, done: int, total, message: str) -> None:
+    def _on_progress(self, job: Job, done: int, total: int, message: str) -> None:
         if job.on_progress is not None and job.id in self._pending:
-            job.on_progress(done, total, message)
+            job.on_progress(done, None if total < 0 else total, message)
 
 
 def error_text(exc: BaseException) -> str:

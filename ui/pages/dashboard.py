@@ -205,6 +205,8 @@ def fill_charts(view, doc: dict, trend_rows: list[dict]) -> None:
     for kind, chart, color in (("部件", view.top_parts, PALETTE[0]), ("事件", view.top_events, PALETTE[1])):
         top = next((k.get("top", []) for k in kinds if k["name"] == kind), [])[: limits[kind]]
         chart.set_data([t["name"] for t in top], [t["count"] for t in top], colors=[color] * len(top))
+    while len(trend_rows) > 1 and not (trend_rows[0].get("accepted") or trend_rows[0].get("filed")):
+        trend_rows = trend_rows[1:]  # months before the first import are not "zero cases"
     months = [row["period"] for row in trend_rows]
     series = {
         label: [row.get(key) for row in trend_rows]

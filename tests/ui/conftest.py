@@ -1,0 +1,150 @@
+"""pytest-qt fixtures for the console: a main window on a given database, dialogs answered by the test,
+and the demo exports imported once through the import page (shared, copied per test)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from ui import dialogs
+
+
+class DialogScript:
+    """Stands in for ui.dialogs: records every message; answers questions and file choices from lists."""
+
+    def __init__(self):
+        self.warnings: list[str] = []
+        self.infos: list[str] = []
+        self.questions: list[str] = []
+        self.answers: list[bool] = []
+        self.save_paths: list[Path] = []
+        self.open_paths: list[list[Path]] = []
+
+    def install(self, monkeypatch) -> None:
+        monkeypatch.setattr(dialogs, "warn", lambda parent, text, title=None: self.warnings.append(text))
+        monkeypatch.setattr(dialogs, "info", lambda parent, text, title=None: self.infos.append(text))
+        monkeypatch.setattr(dialogs, "ask", self._ask)
+        monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: self.save_paths.pop(0) if self.save_paths else None)
+        monkeypatch.setattr(dialogs, "open_files", lambda *a, **k: self.open_paths.pop(0) if self.open_paths else [])
+
+    def _ask(self, parent, text, title=None) -> bool:
+        self.questions.append(text)
+        return self.answers.pop(0) if self.answers else False
+
+
+@pytest.fixture
+def script(monkeypatch) -> DialogScript:
+    s = DialogScript()
+    s.install(monkeypatch)
+    return s
+
+
+def pump_until(condition, timeout: float = 60.0) -> None:
+    """Run the event loop until condition() holds (session fixtures cannot use qtbot)."""
+    app = QApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def settle(window, timeout: float = 60.0) -> None:
+    """Wait until the worker queue is empty and the window finished its start-up."""
+    pump_until(lambda: window.startup_done and window.tasks.idle(), timeout)
+    QApplication.instance().processEvents()
+    pump_until(lambda: window.tasks.idle(), timeout)
+
+
+def open_window(db_path: Path, settings_path: Path, *, offer_demo: bool = False, size=(1400, 900)):
+    from ui.app import create_app
+    from ui.main_window import MainWindow
+
+    create_app()
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    window = MainWindow(db_path, settings, offer_demo=offer_demo)
+    window.resize(*size)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def make_window(qapp, tmp_path, script):
+    """Open main windows on databases; closes them (and stops their worker threads) after the test."""
+    windows = []
+
+    def make(db_path: Path, *, settings_path: Path | None = None, offer_demo: bool = False, wait: bool = True):
+        window = open_window(db_path, settings_path or tmp_path / "settings.ini", offer_demo=offer_demo)
+        windows.append(window)
+        if wait:
+            settle(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    qapp.processEvents()
+
+
+@pytest.fixture(scope="session")
+def demo_exports(tmp_path_factory) -> list[Path]:
+    """The demo months as platform-style .xlsx exports (models.demo.write_demo_exports), written once."""
+    from models.demo import write_demo_exports
+
+    return write_demo_exports(tmp_path_factory.mktemp("exports"))
+
+
+@pytest.fixture(scope="session")
+def ui_imported(qapp, demo_exports, tmp_path_factory) -> dict:
+    """A fresh store filled by dragging the demo exports onto the import page and pressing 开始导入."""
+    folder = tmp_path_factory.mktemp("ui-import")
+    db_path = folder / "imported.db"
+    window = open_window(db_path, folder / "settings.ini")
+    original = dialogs.ask
+    dialogs.ask = lambda *a, **k: False  # an empty store offers the demo: say no, we import ourselves
+    try:
+        pump_until(lambda: window.startup_done and window.tasks.idle())
+        page = window.imports
+        window.show_page(window.pages.index(page))
+        page.add_files(demo_exports)
+        pump_until(lambda: page.start.isEnabled(), 60)
+        previews = {p.name: page.previews[p] for p in demo_exports}
+        validation = page.validation.text()
+        page.start.click()
+        progress_seen = []
+        pump_until(lambda: progress_seen.append(page.progress.maximum()) or page.job is None, 300)
+        reports = list(page.reports)
+        pump_until(lambda: window.tasks.idle())
+        history = [page.history_table.item(r, 1).text() for r in range(page.history_table.rowCount())]
+    finally:
+        dialogs.ask = original
+        window.close()
+        window.deleteLater()
+        QApplication.instance().processEvents()
+    return {
+        "db_path": db_path,
+        "reports": reports,
+        "previews": previews,
+        "validation": validation,
+        "history": history,
+        "progress_maxima": progress_seen,
+    }
+
+
+@pytest.fixture
+def demo_copy(ui_imported, tmp_path) -> Path:
+    """A private copy of the UI-imported demo store."""
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(ui_imported["db_path"], copy)
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(ui_imported["db_path"]) + suffix)
+        if side.exists():
+            shutil.copyfile(side, Path(str(copy) + suffix))
+    return copy
