@@ -27,6 +27,7 @@ from exporters.xlsx_common import (
     WRAP,
     auto_widths,
     fit_width,
+    font,
     print_setup,
     set_text,
     set_widths,
@@ -172,7 +173,7 @@ def _results_sheet(ws, doc: dict, period: Period) -> None:
         f"评价规则：{rule_set['name']} v{rule_set['version']}；"
         "计算明细见“指标明细”“扣分明细”，口径与数据来源见“说明”。",
     )
-    note.font = font_small()
+    note.font = font(size=9)
     ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=3)
     set_widths(
         ws,
@@ -184,12 +185,6 @@ def _results_sheet(ws, doc: dict, period: Period) -> None:
     )
     ws.freeze_panes = "A3"
     print_setup(ws, title_rows="1:2")
-
-
-def font_small():
-    from exporters.xlsx_common import font
-
-    return font(size=9)
 
 
 def _indicator_sheet(ws, doc: dict) -> None:

@@ -218,10 +218,6 @@ def _indicator_json(counts) -> dict:
 # ---------------------------------------------------------------- the whole table
 
 
-def _rule_set(rules) -> RuleSet:
-    return rules if isinstance(rules, RuleSet) else None
-
-
 def _adjustment_months(period: Period) -> list[str]:
     return [m.label for m in period.months() if m.start >= period.start and m.end <= period.end]
 
@@ -322,7 +318,7 @@ def _rank_changes(db, period: Period, rule_set: RuleSet, defs, entries: list[dic
 
 def compute_scores(db, period: Period, rules=None, *, with_cases: bool = True) -> dict:
     """The scores --json document without storing it (for previews and the GUI)."""
-    rule_set = _rule_set(rules) or load_rule_set(rules, db)
+    rule_set = rules if isinstance(rules, RuleSet) else load_rule_set(rules, db)
     return _compute(db, period, rule_set, _definitions(db), with_cases=with_cases, with_rank_change=True)
 
 
