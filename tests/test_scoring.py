@@ -249,3 +249,45 @@ def test_an_added_category_is_ranked_on_its_own_after_the_others(scored_db):
     assert doc["categories"][-1] == {"code": "D", "description": "试点单位"}
     with pytest.raises(registry.RegistryError, match="还有 1 个单位"):
         registry.remove_category(scored_db, "D")
+
+
+def test_rate_excess_max_points_and_late_disposal_rules(scored_db, tmp_path):
+    path = tmp_path / "extra.toml"
+    path.write_text(
+        """name = "extra"
+version = "2024.1"
+family = "deduction"
+base = 100
+floor = 0
+cap = 100
+
+[[rules]]
+id = "rework_rate"
+name = "返工率"
+kind = "rate_excess"
+rate = "rework_rate"
+target = 10
+per_point = "0.50"
+max_points = 15
+
+[[rules]]
+id = "late"
+name = "超期处置"
+kind = "per_case"
+count = "disposed_late"
+per_case = "1.5"
+""",
+        encoding="utf-8",
+    )
+    doc = compute_scores(scored_db, NOV, str(path))
+    assert doc["rule_set"]["version"] == "2024.1"
+    e = entry(doc, "芗城区城市管理局")
+    assert [(x["rule"], x["points"]) for x in e["lines"]] == [
+        ("基础分", "100.00"),
+        ("返工率", "-15.00"),  # (50.00 − 10) × 0.50 = 20, capped at 15
+        ("超期处置", "-1.50"),
+    ]
+    assert e["lines"][1]["detail"] == "返工率 50.00%，高于10%共40个百分点 × 0.50，本项最多扣15分"
+    assert e["lines"][1]["cases"] == ["202111050002"] and e["lines"][2]["cases"] == ["202111050002"]
+    good = entry(doc, "市环境卫生中心")
+    assert good["lines"][1]["detail"] == "返工率 0.00%，未超过10%，不扣分" and good["score"] == "100.00"
