@@ -375,7 +375,7 @@ def iter_month_cases(year: int, month: int, *, scale: int = 1, seed: int = 0) ->
     if scale < 1:
         raise ValueError("scale must be >= 1")
     tables = load_tables()
-    rng = random.Random(f"chengguan-demo:{seed}:{year:04d}-{month:02d}:{scale}")
+    rng = random.Random(f"chengguan-demo:{seed}:{year:04d}-{month:02d}")
     start, end = _month_bounds(year, month)
     days = _days(year, month)
     channels = _channel_counts(tables, year, month, scale, rng)
