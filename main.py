@@ -212,12 +212,17 @@ def cmd_adjust(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     db = _open(args)
     out = Path(args.output)
+    # -o may name a folder: the file then gets the suggested name (period and filter in it)
+    into_folder = out.is_dir() or args.output.endswith(("/", "\\"))
     if args.what == "scores":
         from exporters.score_sheet import write_score_sheet
 
+        if into_folder:
+            out = out / f"处置单位绩效评价_{_period(args).label}.xlsx"
+        out.parent.mkdir(parents=True, exist_ok=True)
         write_score_sheet(db, _period(args), out, rules=args.rules)
     else:
-        from exporters.case_list import CaseFilter, write_case_list
+        from exporters.case_list import CaseFilter, suggest_file_name, write_case_list
 
         filters = CaseFilter(
             figure=args.figure,
@@ -227,6 +232,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             minor=args.minor,
             as_of=args.as_of,
         )
+        if into_folder:
+            out = out / suggest_file_name(_period(args), filters)
+        out.parent.mkdir(parents=True, exist_ok=True)
         write_case_list(db, _period(args), filters, out)
     print(f"已导出：{out}")
     return 0
