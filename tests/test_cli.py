@@ -1,0 +1,83 @@
+"""The command line's own behaviour (cli.md): the shared --db, exit codes, registry edits, export into a folder."""
+
+from __future__ import annotations
+
+import json
+
+import main
+from models import registry
+from models.store import open_db
+
+
+def test_bad_period_is_a_user_error_with_exit_2(tmp_path, capsys):
+    code = main.main(["--db", str(tmp_path / "x.db"), "stats", "--month", "2021-13"])
+    assert code == 2
+    assert "月份格式应为 YYYY-MM" in capsys.readouterr().err
+
+
+def test_two_periods_at_once_are_refused(tmp_path, capsys):
+    code = main.main(["--db", str(tmp_path / "x.db"), "stats", "--month", "2021-11", "--year", "2021"])
+    assert code == 2
+    assert "请指定一个统计周期" in capsys.readouterr().err
+
+
+def test_units_set_places_an_unknown_unit_and_edits_persist(tmp_path, capsys):
+    path = str(tmp_path / "x.db")
+    assert main.main(["--db", path, "units", "set", "新建街道办事处", "--category", "B", "--parent", "芗城区政府"]) == 0
+    assert main.main(["--db", path, "units", "set", "新建街道办事处", "--alias", "新建街道"]) == 0
+    capsys.readouterr()
+    assert main.main(["--db", path, "units", "list", "--json"]) == 0
+    units = json.loads(capsys.readouterr().out)
+    placed = [u for u in units if u["unit"] == "新建街道办事处"][0]
+    assert placed == {
+        "unit": "新建街道办事处",
+        "category": "B",
+        "parent": "芗城区政府",
+        "district": None,
+        "evaluation_scope": None,
+        "aliases": ["新建街道"],
+    }
+    db = open_db(path)
+    assert "新建街道办事处" in registry.subtree(db, "芗城区政府")
+
+
+def test_units_set_refuses_unknown_category_and_missing_parent(tmp_path, capsys):
+    path = str(tmp_path / "x.db")
+    assert main.main(["--db", path, "units", "set", "某单位", "--category", "Z"]) == 2
+    assert "未知的单位类别「Z」" in capsys.readouterr().err
+    assert main.main(["--db", path, "units", "set", "某单位", "--parent", "不存在的单位"]) == 2
+    assert "上级单位「不存在的单位」不在单位名录中" in capsys.readouterr().err
+    assert "某单位" not in registry.units_by_name(open_db(path))
+
+
+def test_units_set_refuses_a_parent_cycle(tmp_path, capsys):
+    path = str(tmp_path / "x.db")
+    assert main.main(["--db", path, "units", "set", "龙文区政府", "--parent", "蓝田开发区管委会"]) == 2
+    assert "是「龙文区政府」的下属单位" in capsys.readouterr().err
+    assert registry.units_by_name(open_db(path))["龙文区政府"].parent is None
+
+
+def test_export_into_a_folder_uses_the_suggested_name(demo_db_path, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    db = str(demo_db_path)
+    assert main.main(["--db", db, "export", "scores", "--month", "2021-11", "-o", str(out)]) == 0
+    assert (out / "处置单位绩效评价_2021-11.xlsx").is_file()
+    code = main.main(
+        [
+            "--db",
+            db,
+            "export",
+            "cases",
+            "--month",
+            "2021-11",
+            "--unit",
+            "芗城区城市管理局",
+            "--figure",
+            "closed",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    assert (out / "案件清单_2021-11_结案_芗城区城市管理局.xlsx").is_file()
