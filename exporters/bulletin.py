@@ -138,7 +138,14 @@ def lowest_on_time_closure(doc: dict) -> list[dict]:
     return [u for u in rated if Decimal(u["on_time_closure_rate"]) == low]
 
 
-def _accepted_paragraphs(doc: dict, settings: dict, when: str) -> list[str]:
+def channel_order(db) -> dict[str, int]:
+    """The channel table's order (as the office lists channels; the seed: 12319, 110, 微信)."""
+    return {name: i for i, (name,) in enumerate(db.execute("SELECT name FROM channels ORDER BY rowid"))}
+
+
+def _accepted_paragraphs(doc: dict, settings: dict, when: str, order: dict[str, int]) -> list[str]:
+    """受理 in the bulletin's words; channels in the channel table's order, unregistered ones after by count
+    (the JSON orders them by count, cli.md)."""
     acc = doc["accepted"]
     labels = settings.get("channel_labels") or {}
     summary = "、".join(f"{s['name']}{s['count']}件" for s in acc["sources"])
@@ -146,7 +153,8 @@ def _accepted_paragraphs(doc: dict, settings: dict, when: str) -> list[str]:
     first = f"{when}{platform}受理案件{acc['total']}件" + (f"，其中{summary}。" if summary else "。")
     parts = []
     for i, source in enumerate(acc["sources"]):
-        channels = "、".join(f"{labels.get(c['name'], c['name'])}{c['count']}件" for c in source["channels"])
+        ordered = sorted(source["channels"], key=lambda c: (order.get(c["name"], len(order)), -c["count"], c["name"]))
+        channels = "、".join(f"{labels.get(c['name'], c['name'])}{c['count']}件" for c in ordered)
         parts.append(f"{_nth(i)}是{source['name']}板块共{source['count']}件，其中{channels}")
     second = "(一)案件受理。" + ("；".join(parts) + "。" if parts else "本期无受理案件。")
     return [first, second]
@@ -233,7 +241,7 @@ def render_bulletin(db, period: Period, rules=None, *, issued: date | None = Non
     bonuses = [a for a in adjustments if a.points > 0]
     title = f"{settings.get('city') or ''}数字化城市管理绩效评价通报（{when}）"
     lines = [title, "", "一、运行数据分析"]
-    lines += _accepted_paragraphs(doc, settings, when)
+    lines += _accepted_paragraphs(doc, settings, when, channel_order(db))
     lines.append(
         f"(二)案件处置。平台立案{doc['filed']}件，处置{doc['disposed']}件，应结案{doc['due_to_close']}件，"
         f"结案{doc['closed']}件，处置率{pct(doc['disposal_rate'])}，结案率{pct(doc['closure_rate'])}。"
