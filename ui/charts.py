@@ -91,7 +91,8 @@ class BarChart(_Chart):
         if not n:
             self.item.getAxis("left" if self.horizontal else "bottom").setTicks([[]])
             return
-        colors = colors or [PALETTE[0]] * n
+        colors = list(colors or [])
+        colors += [PALETTE[0]] * (n - len(colors))  # pyqtgraph reads one brush per bar, unchecked
         brushes = [pg.mkBrush(QColor(c)) for c in colors]
         texts = value_texts or [f"{v:,}" for v in self.values]
         top = max(self.values) or 1

@@ -7,15 +7,16 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QProgressBar,
-    QProgressDialog,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -70,6 +71,33 @@ def build_demo_job(db, *, progress=None) -> list:
     return build_demo(db, progress=progress)
 
 
+class DemoProgress(QDialog):
+    """A plain progress window (QProgressDialog.setValue re-enters the event loop; this one never does)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("载入演示数据"))
+        self.setMinimumWidth(460)
+        self.label = QLabel(self.tr("正在生成并导入演示数据…"))
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+
+    def set_progress(self, done: int, total: int | None, message: str) -> None:
+        if total:
+            self.bar.setRange(0, int(total))
+            self.bar.setValue(min(int(done), int(total)))
+        else:
+            self.bar.setRange(0, 0)
+        if message:
+            self.label.setText(message)
+
+    def reject(self) -> None:  # Esc must not hide it while the worker is still building
+        pass
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db_path: Path, settings: QSettings | None = None, *, offer_demo: bool = True):
         super().__init__()
@@ -79,7 +107,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(db_path, self)
         self.ctx = AppContext(self.tasks, db_path, self)
         self.meeting = None
-        self.demo_dialog: QProgressDialog | None = None
+        self.demo_dialog: DemoProgress | None = None
         self.startup_done = False
 
         self.picker = PeriodPicker()
@@ -212,21 +240,12 @@ class MainWindow(QMainWindow):
         self.startup_done = True
 
     def load_demo(self) -> None:
-        dialog = QProgressDialog(self.tr("正在生成并导入演示数据…"), "", 0, 0, self)
-        dialog.setWindowTitle(self.tr("载入演示数据"))
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setMinimumWidth(420)
+        dialog = DemoProgress(self)
         dialog.show()
         self.demo_dialog = dialog
 
         def progress(done, total, message):
-            if total:
-                dialog.setRange(0, int(total))
-                dialog.setValue(min(int(done), int(total)))
-            if message:
-                dialog.setLabelText(message)
+            dialog.set_progress(done, total, message)
 
         def done(reports):
             dialog.close()

@@ -68,8 +68,10 @@ def open_window(db_path: Path, settings_path: Path, *, offer_demo: bool = False,
 
     create_app()
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    restored = settings.contains("window/geometry")
     window = MainWindow(db_path, settings, offer_demo=offer_demo)
-    window.resize(*size)
+    if not restored:
+        window.resize(*size)
     window.show()
     return window
 

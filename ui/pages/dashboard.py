@@ -198,7 +198,7 @@ def fill_charts(view, doc: dict, trend_rows: list[dict]) -> None:
     view.kinds.set_data(
         [k["name"] for k in kinds],
         [k["count"] for k in kinds],
-        colors=[PALETTE[0], PALETTE[1]][: len(kinds)],
+        colors=[PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
         value_texts=[f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
     )
     limits = {"部件": int(defs.get("top_parts", 6)), "事件": int(defs.get("top_events", 8))}

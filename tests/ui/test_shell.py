@@ -1,0 +1,156 @@
+"""The shell around the pages: start-up on an empty store, persistence, meeting mode, the worker thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from models.periods import parse_label
+from tests.conftest import insert_cases
+from tests.ui.conftest import settle
+
+
+def _small_store(path: Path) -> Path:
+    from models.store import open_db
+
+    db = open_db(path)
+    insert_cases(
+        db,
+        [
+            {
+                "case_no": f"2021030{i:05d}",
+                "kind": "事件",
+                "minor": "车辆违停",
+                "unit": "市交警支队",
+                "source": "信息采集",
+                "channel": "网格巡查采集",
+                "reported_at": "2021-03-02 08:00:00",
+                "filed_at": "2021-03-02 09:00:00",
+                "deadline_at": "2021-03-03 17:30:00",
+                "disposed_at": "2021-03-02 15:00:00",
+                "closed_at": "2021-03-02 18:00:00",
+                "stage": "已结案",
+                "address": f"胜利路{i}号",
+            }
+            for i in range(30)
+        ],
+    )
+    db.conn.close()
+    return path
+
+
+def test_empty_store_offers_the_demo_and_opens_on_its_latest_month(make_window, script, tmp_path, monkeypatch, qtbot):
+    """The real build_demo takes a minute; a stand-in writes a small month, with progress, on the worker."""
+    from ui import main_window
+
+    calls = []
+
+    def fake_build(db, *, progress=None):
+        calls.append(threading.current_thread().name)
+        for done in range(3):
+            progress(done, 3, f"演示 {done}")
+        insert_cases(db, [{"case_no": "X1", "reported_at": "2021-11-03 08:00:00", "filed_at": "2021-11-03 09:00:00"}])
+        return []
+
+    monkeypatch.setattr(main_window, "build_demo_job", fake_build)
+    script.answers = [True]
+    window = make_window(tmp_path / "fresh.db", offer_demo=True, wait=False)
+    settle(window)
+    assert script.questions and "演示数据" in script.questions[0]
+    assert calls and calls[0] != threading.main_thread().name  # built on the worker thread
+    assert window.ctx.period.label == "2021-11"
+    assert window.demo_dialog is None
+
+
+def test_declining_the_demo_opens_the_import_page(make_window, script, tmp_path):
+    script.answers = [False]
+    window = make_window(tmp_path / "fresh.db", offer_demo=True)
+    assert window.stack.currentWidget() is window.imports
+
+
+def test_geometry_page_and_period_persist(make_window, tmp_path, qtbot):
+    store = _small_store(tmp_path / "small.db")
+    settings = tmp_path / "persist.ini"
+    window = make_window(store, settings_path=settings)
+    assert window.ctx.period.label == "2021-03"  # the latest month with cases
+    window.resize(701, 503)
+    window.show_page(window.pages.index(window.overdue))
+    window.picker.set_period(parse_label("2021-Q1"))
+    settle(window)
+    size = (window.width(), window.height())
+    window.close()
+
+    again = make_window(store, settings_path=settings)
+    assert again.stack.currentWidget() is again.overdue
+    assert again.ctx.period.label == "2021-Q1"
+    assert (again.width(), again.height()) == size != (1400, 900)
+
+
+def test_period_picker_steps_months_quarters_and_ranges(qtbot):
+    from ui.widgets import PeriodPicker
+
+    picker = PeriodPicker()
+    qtbot.addWidget(picker)
+    seen = []
+    picker.changed.connect(lambda p: seen.append(p.label))
+    picker.set_period(parse_label("2021-12"))
+    picker.step(1)
+    assert picker.period().label == "2022-01"
+    picker.step(-1)
+    picker.step(-1)
+    assert picker.period().label == "2021-11"
+    picker.set_period(parse_label("2021-Q4"))
+    picker.step(1)
+    assert picker.period().label == "2022-Q1"
+    picker.set_period(parse_label("2021-11-01..2021-11-10"))
+    picker.step(1)
+    assert picker.period().label == "2021-11-11..2021-11-20"
+    assert seen[-1] == "2021-11-11..2021-11-20"
+
+
+def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_copy, qtbot):
+    window = make_window(demo_copy)
+    window.show_page(window.pages.index(window.dashboard))
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None, timeout=30000)
+    window.show_page(window.pages.index(window.scores))
+    qtbot.waitUntil(lambda: window.scores.doc is not None, timeout=60000)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    meeting = window.meeting
+    assert meeting is not None and meeting.isFullScreen()
+    titles = [title for title, _w in meeting.slides]
+    assert titles[0] == "2021-11 运行概况"
+    assert any("A类单位" in t for t in titles) and any("高发事件小类" in t for t in titles)
+    qtbot.keyClick(meeting, Qt.Key.Key_Right)
+    qtbot.keyClick(meeting, Qt.Key.Key_Right)
+    assert meeting.index == 2
+    qtbot.keyClick(meeting, Qt.Key.Key_Left)
+    assert meeting.index == 1
+    assert meeting.font().pointSizeF() > window.font().pointSizeF() * 1.5
+    qtbot.keyClick(meeting, Qt.Key.Key_Escape)
+    assert window.meeting is None
+
+
+def test_worker_runs_jobs_in_order_off_the_ui_thread_and_reports_errors(make_window, tmp_path, qtbot, script):
+    window = make_window(_small_store(tmp_path / "small.db"))
+    threads, results, errors = [], [], []
+
+    def job(db, n):
+        threads.append(threading.current_thread().name)
+        return db.execute("SELECT COUNT(*) FROM cases").fetchone()[0] + n
+
+    def boom(db):
+        from models.errors import UserFacingError
+
+        raise UserFacingError("文件「x.xlsx」第 3 行：无法识别")
+
+    for n in range(3):
+        window.tasks.run(job, n, on_done=results.append)
+    window.tasks.run(boom, on_error=errors.append)
+    window.tasks.run(boom)  # no handler: the user sees the message
+    qtbot.waitUntil(window.tasks.idle, timeout=10000)
+    assert results == [30, 31, 32]
+    assert set(threads) == {"db-worker"} or threading.main_thread().name not in threads
+    assert str(errors[0]) == "文件「x.xlsx」第 3 行：无法识别"
+    assert script.warnings == ["文件「x.xlsx」第 3 行：无法识别"]
