@@ -253,12 +253,12 @@ def _time_closed(rng: random.Random, ticket: Ticket, cat: Category, reported: da
     deadline = _deadline(cat, dispatched)
     if ticket.outcome == "cancelled":
         return reported, filed, dispatched, deadline, None, None
-    span = int((deadline - dispatched).total_seconds() // 60)
-    if ticket.outcome == "on_time":
-        disposed = dispatched + timedelta(minutes=max(5, min(span - 1, int(span * rng.uniform(0.1, 0.92)))))
-    else:
-        disposed = deadline + timedelta(minutes=20 + min(int(rng.expovariate(1 / 600)), 14 * 24 * 60))
-    closed = disposed + timedelta(minutes=rng.randint(20, 1800) + 1440 * ticket.rework)
+    if ticket.outcome == "on_time":  # somewhere inside the limit, in office hours for working-time limits
+        used = max(5, int(cat.limit_minutes * rng.uniform(0.1, 0.92)))
+        disposed = dispatched + timedelta(minutes=used) if cat.natural else add_work(dispatched, used)
+    else:  # late: some working time past the deadline, now and then days
+        disposed = add_work(deadline, 20 + min(int(rng.expovariate(1 / 300)), 10 * 420))
+    closed = add_work(disposed, rng.randint(20, 600) + 420 * ticket.rework)  # the centre checks, then closes
     return reported, filed, dispatched, deadline, disposed, closed
 
 
