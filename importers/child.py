@@ -20,6 +20,7 @@ from pathlib import Path
 from importers import headers as hdr
 from importers import values as val
 from importers.readers import open_sheets
+from importers.rowcode import compile_row_converter, staging_insert_sql
 from models.errors import ImportRefused
 from models.records import CASE_FIELDS
 
@@ -27,23 +28,6 @@ FAULT_ENV = "CHENGGUAN_IMPORT_CHILD_FAULT"  # test hook: abort | exit | hang
 BATCH = 5000
 PROGRESS_EVERY = 10_000
 STAGING_COLUMNS = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"]
-
-
-def _converter(name: str):
-    kind = CASE_FIELDS[name]
-    if name == "case_no":
-        return val.case_no_text
-    if name == "deadline_at":
-        return lambda v: val.datetime_text(v, end_of_day=True)
-    if kind == "datetime":
-        return val.datetime_text
-    if kind == "int":
-        return val.count_int
-    if name == "kind":
-        return val.kind_text
-    if name in ("major_code", "minor_code", "grid"):
-        return val.code_text
-    return val.plain_text
 
 
 def create_staging(path: Path) -> sqlite3.Connection:
@@ -73,10 +57,6 @@ def _unique_keys(headers: list[str]) -> list[str]:
     return keys
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 class Extractor:
     """Turns the rows below the header into staging rows; row problems become rejected rows."""
 
@@ -85,20 +65,19 @@ class Extractor:
         self.headers = hdr.header_texts(header_cells)
         self.width = len(self.headers)
         self.keys = _unique_keys(self.headers)
-        self.unit_aliases: dict[str, str] = job["unit_aliases"]
-        self.category_aliases: dict[str, str] = job["category_aliases"]
-        self.channels: dict[str, str] = job["channels"]
-        self.sources = set(self.channels.values())
         self.case_col = mapping.columns["case_no"]
-        self.case_header = self.headers[self.case_col] or self.keys[self.case_col]
-        self.plan = [
-            (STAGING_COLUMNS.index(name), col, _converter(name), self.headers[col] or self.keys[col])
-            for name, col in mapping.columns.items()
-        ]
-        self.pos = {name: STAGING_COLUMNS.index(name) for name in STAGING_COLUMNS}
-        raw_expr = "json_object(" + ", ".join(f"{_sql_literal(k)}, ?" for k in self.keys) + ")"
-        marks = ", ".join("?" for _ in STAGING_COLUMNS[:-1])
-        self.insert_sql = f"INSERT INTO rows({', '.join(STAGING_COLUMNS)}) VALUES ({marks}, {raw_expr})"
+        labels = {name: self.headers[col] or self.keys[col] for name, col in mapping.columns.items()}
+        self.case_header = labels["case_no"]
+        self.convert = compile_row_converter(
+            mapping.columns,
+            labels,
+            self.width,
+            text_only=job["format"] in ("csv", "html"),
+            unit_aliases=job["unit_aliases"],
+            category_aliases=job["category_aliases"],
+            channels=job["channels"],
+        )
+        self.insert_sql = staging_insert_sql(self.keys)
         self.rows: list[list] = []
         self.rejected: list[tuple] = []
         self.skipped: list[tuple[int, str]] = []
@@ -106,78 +85,37 @@ class Extractor:
         self.written = 0
         self.rejected_rows = 0
 
-    def _raw_cells(self, cells: list) -> list[str]:
-        out = [c if type(c) is str else val.raw_text(c) for c in cells[: self.width]]
-        if len(out) < self.width:
-            out.extend([""] * (self.width - len(out)))
-        return out
-
     def _raw_json(self, cells: list) -> str:
-        return json.dumps(dict(zip(self.keys, self._raw_cells(cells), strict=True)), ensure_ascii=False)
+        raw = [c if type(c) is str else val.raw_text(c) for c in cells[: self.width]]
+        raw += [""] * (self.width - len(raw))
+        return json.dumps(dict(zip(self.keys, raw, strict=True)), ensure_ascii=False)
 
     def add(self, row_no: int, cells: list) -> None:
         if not any(cells):
             self.skipped.append((row_no, "空行"))
             return
-        ncells = len(cells)
-        case_cell = cells[self.case_col] if self.case_col < ncells else None
+        case_cell = cells[self.case_col] if self.case_col < len(cells) else None
         no_case = case_cell in ("", None) or (type(case_cell) is str and case_cell.strip().startswith(hdr.TOTAL_WORDS))
         if no_case and hdr.is_total_row(cells):
             self.skipped.append((row_no, "合计行"))
             return
-        out: list = [None] * len(STAGING_COLUMNS)
-        out[0] = row_no
-        problems = []
-        for pos, col, convert, header in self.plan:
-            value = cells[col] if col < ncells else None
-            if value == "" or value is None:
-                if pos == self.pos["rework_count"]:
-                    out[pos] = 0
-                continue
-            try:
-                out[pos] = convert(value)
-            except val.ValueProblem as exc:
-                problems.append((header, str(exc)))
+        out, problems = self.convert(cells, row_no)
         case_no = out[1]
-        case_header = self.case_header
-        if case_no is None and not any(h == case_header for h, _ in problems):
-            problems.insert(0, (case_header, "案件编号为空"))
-        elif case_no is not None and not problems:
-            first = self.seen.get(case_no)
-            if first is not None:
-                problems.append((case_header, f"案件编号「{case_no}」与第 {first} 行重复"))
-            else:
-                self.seen[case_no] = row_no
+        if not case_no:
+            if not any(h == self.case_header for h, _ in problems):
+                problems.insert(0, (self.case_header, "案件编号为空"))
+        elif not problems:
+            first = self.seen.setdefault(case_no, row_no)
+            if first != row_no:
+                problems.append((self.case_header, f"案件编号「{case_no}」与第 {first} 行重复"))
         if problems:
             raw = self._raw_json(cells)
             self.rejected.extend((row_no, header, reason, raw) for header, reason in problems)
             self.rejected_rows += 1
             return
-        self._normalise(out)
-        out[-1:] = self._raw_cells(cells)
         self.rows.append(out)
         if len(self.rows) >= BATCH:
             self.flush()
-
-    def _normalise(self, out: list) -> None:
-        """Unit and category aliases, source from channel, 作废 → cancelled (domain.md §1–3)."""
-        p = self.pos
-        unit = out[p["unit"]]
-        if unit is not None:
-            out[p["unit"]] = self.unit_aliases.get(unit, unit)
-        for name in ("major", "minor"):
-            text = out[p[name]]
-            if text is not None:
-                out[p[name]] = self.category_aliases.get(text, text)
-        source, channel = out[p["source"]], out[p["channel"]]
-        if source is not None and channel is None and source in self.channels and source not in self.sources:
-            out[p["channel"]], out[p["source"]] = source, self.channels[source]
-        elif source is None and channel is not None:
-            out[p["source"]] = self.channels.get(channel)
-        out[p["cancelled"]] = 1 if val.is_cancelled_stage(out[p["stage"]]) else 0
-        out[p["deadline_source"]] = "export" if out[p["deadline_at"]] is not None else None
-        if out[p["rework_count"]] is None:
-            out[p["rework_count"]] = 0
 
     def flush(self) -> None:
         if self.rows:

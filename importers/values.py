@@ -19,7 +19,7 @@ _TEXT_DT = re.compile(
     r"(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2}(?:\.\d+)?)\s*秒?)?)?"
 )
 _SCI = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
-_CANCEL_STAGES = frozenset({"作废", "[作废]", "【作废】", "已作废", "(作废)", "（作废）"})
+CANCEL_STAGES = frozenset({"作废", "[作废]", "【作废】", "已作废", "(作废)", "（作废）"})
 
 
 class ValueProblem(ValueError):
@@ -61,7 +61,9 @@ def datetime_text(value: object, *, end_of_day: bool = False) -> str | None:
             return None
         return _parse_text(_nfkc(text), value, end_of_day)
     if isinstance(value, datetime):
-        return _check_year(_seconds(value.replace(tzinfo=None)), value).isoformat(" ")
+        if value.tzinfo is not None:
+            value = value.replace(tzinfo=None)
+        return _check_year(_seconds(value), value).isoformat(" ")
     if isinstance(value, date):
         return f"{value.isoformat()} {'23:59:59' if end_of_day else '00:00:00'}"
     if isinstance(value, bool):
@@ -197,7 +199,7 @@ def kind_text(value: object) -> str | None:
 
 def is_cancelled_stage(stage: str | None) -> bool:
     """作废 / [作废] stages drop the case out of every count (domain.md §1)."""
-    return stage is not None and stage.replace(" ", "") in _CANCEL_STAGES
+    return stage is not None and stage.replace(" ", "") in CANCEL_STAGES
 
 
 def raw_text(value: object) -> str:
