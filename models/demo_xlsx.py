@@ -8,6 +8,7 @@ flat. The result opens in openpyxl, python-calamine, LibreOffice and Excel.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -224,6 +225,9 @@ def write_case_export(
             f'<row r="{last}"><c r="A{last}" s="3" t="s"><v>{strings.ref("合计")}</v></c>'
             f'<c r="B{last}" s="3" t="s"><v>{strings.ref(f"共 {count} 条")}</v></c></row>'
         )
+        body.flush()
+        # Zip64 records only when the sheet could pass 2 GiB (some readers are picky about needless ones).
+        big = os.fstat(body.fileno()).st_size > (1 << 30)
         body.seek(0)
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(WIDTHS, 1))
         head = (
@@ -245,12 +249,12 @@ def write_case_export(
             zf.writestr("xl/workbook.xml", workbook)
             zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
             zf.writestr("xl/styles.xml", STYLES)
-            with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=big) as out:
                 out.write(head.encode("utf-8"))
                 while chunk := body.read(1 << 20):
                     out.write(chunk.encode("utf-8"))
                 out.write(tail.encode("utf-8"))
-            with zf.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+            with zf.open("xl/sharedStrings.xml", "w", force_zip64=big) as out:
                 for chunk in strings.xml_chunks():
                     out.write(chunk.encode("utf-8"))
     return count
