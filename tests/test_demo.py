@@ -146,6 +146,50 @@ def test_generation_is_deterministic():
     assert digest(iter_month_cases(2017, 3, seed=1)) != digest(iter_month_cases(2017, 3))
 
 
+def test_same_rows_in_another_process_with_another_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, json; from models.demo import iter_month_cases; h = hashlib.sha256(); "
+        "[h.update(json.dumps(r, ensure_ascii=False, sort_keys=True).encode()) for r in iter_month_cases(2017, 3)]; "
+        "print(h.hexdigest())"
+    )
+    root = Path(__file__).resolve().parent.parent
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            env=os.environ | {"PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for hash_seed in ("1", "2")
+    }
+    assert len(digests) == 1
+
+
+def test_write_demo_exports_names_one_file_per_month(tmp_path, monkeypatch):
+    from python_calamine import CalamineWorkbook
+
+    import models.demo as demo
+
+    real = demo.iter_month_cases
+    monkeypatch.setattr(demo, "iter_month_cases", lambda y, m: itertools.islice(real(y, m), 30))
+    calls = []
+    paths = demo.write_demo_exports(tmp_path, progress=lambda done, total, message: calls.append((done, total)))
+    assert [p.name for p in paths] == [
+        "智慧城管平台案件明细_202109.xlsx",
+        "智慧城管平台案件明细_202110.xlsx",
+        "智慧城管平台案件明细_202111.xlsx",
+    ]
+    assert calls[-1] == (3, 3)
+    first = CalamineWorkbook.from_path(str(paths[1])).get_sheet_by_index(0).to_python()
+    assert first[0][0] == "漳州市智慧城管平台案件明细 2021年10月" and first[2][0] == "202110010001"
+
+
 @pytest.mark.parametrize(("year", "month"), [(2017, 1), (2024, 2), (2026, 12)])
 def test_any_month_of_2017_to_2026(year, month):
     rows = list(iter_month_cases(year, month))
