@@ -54,12 +54,9 @@ def calamine_sheets(path: Path, file_name: str) -> Iterator[Sheet]:
             raise ImportRefused(file_name, "工作簿设有密码保护，请去掉密码后重新导出") from exc
         except Exception as exc:  # noqa: BLE001
             raise ImportRefused(file_name, f"无法读取工作表「{name}」（{_short(exc)}）") from exc
+        # iter_rows() starts at the sheet's row 1 even when the used range starts lower (blank rows padded)
         first_row = sheet.start[0] if sheet.start else 0
-        yield Sheet(name, sheet.height, _numbered(sheet.iter_rows(), first_row + 1))
-
-
-def _numbered(rows, first: int) -> Iterator[tuple[int, list]]:
-    yield from enumerate(rows, start=first)
+        yield Sheet(name, sheet.height + first_row, enumerate(sheet.iter_rows(), start=1))
 
 
 def _short(exc: Exception) -> str:

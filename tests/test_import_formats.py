@@ -162,3 +162,20 @@ def test_preview_gives_mapping_and_first_rows(db, tmp_path):
     assert len(preview.rows) == 5 and preview.rows[0][0] == "202111160744"
     assert preview.labels["unit"] == "处置单位"
     assert db.execute("SELECT COUNT(*) FROM imports").fetchone()[0] == 0
+
+
+def test_row_numbers_are_the_sheet_rows_when_the_table_starts_lower(db, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = sample_rows(2)
+    rows[1][9] = "不是日期"
+    for r, values in enumerate([HEADERS, *rows], start=3):  # rows 1-2 blank, table from B3
+        for c, value in enumerate(values, start=2):
+            ws.cell(row=r, column=c, value=value)
+    wb.save(tmp_path / "low.xlsx")
+    report = import_file(db, tmp_path / "low.xlsx")
+    assert report.header_row == 3 and report.skipped_rows == [(1, "空行"), (2, "空行")]
+    assert db.execute("SELECT row_no FROM cases").fetchall() == [(4,)]
+    assert db.execute("SELECT row_no, column_name FROM rejected_rows").fetchall() == [(5, "上报时间")]
