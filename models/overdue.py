@@ -64,11 +64,11 @@ def classify(
     deadline = parse_ts(deadline_text)
     if deadline is None and limit is not None and start is not None:
         deadline = calendar.deadline(start, limit)
+        deadline_text = deadline.strftime(TS_FORMAT)
     base = {"case_no": case_no, "unit": unit, "minor": minor, "kind": kind, "dispatched_at": start_text}
     limit_unit = limit.unit if limit is not None else None
     if deadline is None:
         return CaseLight(**base, deadline_at=None, used_share=None, light="green", serious=False, limit_unit=limit_unit)
-    deadline_text = deadline.strftime(TS_FORMAT)
     working = limit.is_working if limit is not None else False
     if start is None or start >= deadline:
         share = Decimal(0) if as_of <= deadline else None

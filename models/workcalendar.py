@@ -51,6 +51,10 @@ def parse_ts(value: str | datetime | date | None) -> datetime | None:
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(value)  # the store's form: fast path
+    except (TypeError, ValueError):
+        pass
     text = str(value).strip().replace("T", " ").replace("/", "-")
     for fmt in (TS_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
@@ -143,12 +147,16 @@ class WorkCalendar:
         if end <= start:
             return 0.0
         total = 0.0
-        day = start.date()
-        while day <= end.date():
+        first, last = start.date(), end.date()
+        for day in (first, last) if last > first else (first,):
             for seg_start, seg_end in self.segments(day):
                 begin, finish = max(seg_start, start), min(seg_end, end)
                 if finish > begin:
                     total += (finish - begin).total_seconds()
+        day = first + timedelta(days=1)
+        while day < last:  # whole days in between: no clipping needed
+            if self.is_workday(day):
+                total += self.day_seconds
             day += timedelta(days=1)
         return total
 
