@@ -195,6 +195,30 @@ def _unfiled_rows(rng: random.Random, tables: Tables, day: date, counts: dict[st
     return rows
 
 
+def _make_room_for_pinned(
+    tickets: list[Ticket], days: list[date], per_day: dict[str, list[int]], day_totals: list[int]
+) -> None:
+    """A pinned number (e.g. …0540) needs that many records on its day: move accepted-only records there."""
+    for ticket in tickets:
+        if ticket.seq is None or not per_day:
+            continue
+        target = days.index(ticket.day)
+        channel = max(per_day, key=lambda c: sum(per_day[c]))
+        counts = per_day[channel]
+        wanted = ticket.seq + 30  # not the day's last record either
+        if day_totals[target] >= ticket.seq:
+            continue
+        while day_totals[target] < wanted:
+            donor = max(range(len(days)), key=lambda i: (counts[i] if i != target else -1, -i))
+            if counts[donor] == 0:
+                break
+            moved = min(wanted - day_totals[target], counts[donor])
+            counts[donor] -= moved
+            counts[target] += moved
+            day_totals[donor] -= moved
+            day_totals[target] += moved
+
+
 # ------------------------------------------------------------------ public API
 
 
@@ -238,6 +262,7 @@ def iter_month_cases(year: int, month: int, *, scale: int = 1, seed: int = 0) ->
         per_day[channel] = apportion(count, weights)
 
     day_totals = [len(by_day[d]) + sum(per_day[c][i] for c in per_day) for i, d in enumerate(days)]
+    _make_room_for_pinned(tickets, days, per_day, day_totals)
     width = max(4, len(str(max(day_totals, default=0))))
     for i, day in enumerate(days):
         pinned = [t for t in by_day[day] if t.seq is not None]
@@ -248,7 +273,8 @@ def iter_month_cases(year: int, month: int, *, scale: int = 1, seed: int = 0) ->
             position = min(ticket.seq - 1, len(rows))
             before = rows[position - 1]["reported_at"] if position else None
             reported = datetime.strptime(before, TS) if before else datetime.combine(day, datetime.min.time())
-            ticket.times = _time_closed(rng, ticket, tables.category(ticket.minor), reported)
+            reported = min(reported, datetime.combine(day, datetime.min.time()) + timedelta(hours=21))
+            ticket.times = _time_closed(rng, ticket, tables.category(ticket.minor), reported)  # filed the same day
             rows.insert(position, _ticket_row(rng, tables, ticket))
         stamp = day.strftime("%Y%m%d")
         for number, row in enumerate(rows, start=1):

@@ -117,6 +117,12 @@ def test_named_cases_go_to_lantian_development_zone(november):
     assert october["reported_at"].startswith("2021-10-31") and october["filed_at"].startswith("2021-10-31")
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_named_cases_exist_whatever_the_seed(seed):
+    october = {r["case_no"]: r for r in iter_month_cases(2021, 10, seed=seed)}["202110310540"]
+    assert october["unit"] == "蓝田开发区管委会" and october["filed_at"].startswith("2021-10-31")
+
+
 def test_open_cases_units_and_reworks(november):
     filed = [r for r in november if r["filed_at"]]
     undisposed = [r for r in filed if not r["disposed_at"]]
