@@ -132,6 +132,14 @@ def _progress(done: int, total: int | None) -> None:
 
 
 def _peak_kb() -> int | None:
+    """This process's peak resident memory. Linux: VmHWM (ru_maxrss would include the parent's peak)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows

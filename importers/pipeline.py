@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -364,8 +365,6 @@ def import_file(
     mapping: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import one platform export; never raises for a bad file (the report says refused and why)."""
-    import time
-
     path = Path(path)
     started = time.perf_counter()
     report = ImportReport(path.name, None, False, False, False, "")

@@ -24,12 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def _peak_mb() -> float | None:
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return round((peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024), 1)
+    from importers.child import _peak_kb
+
+    peak = _peak_kb()
+    return None if peak is None else round(peak / 1024, 1)
 
 
 # ---------------------------------------------------------------- files
@@ -143,7 +141,8 @@ def main() -> int:
     print("\ntargets:")
     for r in results:
         if r["file"].endswith(".xlsx"):
-            print(f"  {r['file']}: import/bare calamine = {r['ratio']} (target >= 0.5) {'OK' if r['ratio'] >= 0.5 else 'MISS'}")
+            verdict = "OK" if r["ratio"] >= 0.5 else "MISS"
+            print(f"  {r['file']}: import/bare calamine = {r['ratio']} (target >= 0.5) {verdict}")
         else:
             ok = r["import"]["rows_per_s"] >= 100_000
             print(f"  {r['file']}: {r['import']['rows_per_s']:,} rows/s (target >= 100,000) {'OK' if ok else 'MISS'}")
