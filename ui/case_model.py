@@ -89,7 +89,7 @@ class CaseTableModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
         if parent.isValid() or self._done or self.db is None or self.query is None:
             return
-        after = self._rows[-1][0] if self._rows else None
+        after = self._rows[-1] if self._rows else None
         started = time.perf_counter()
         page = browse.fetch_page(self.db, self.query, after, PAGE)
         self._note(started)

@@ -63,7 +63,7 @@ class PeriodPicker(QWidget):
         self.set_period(month_period(date.today().year, date.today().month))
 
     def period(self) -> Period:
-        kind = self.kind.currentData()
+        kind = combo_value(self.kind)
         if kind == "month":
             return month_period(self.year.value(), self.sub.value())
         if kind == "quarter":
@@ -132,7 +132,7 @@ class PeriodPicker(QWidget):
     def _kind_changed(self) -> None:
         if self._muted:
             return
-        self._layout_for(self.kind.currentData())
+        self._layout_for(combo_value(self.kind))
         self._emit()
 
     def _emit(self) -> None:
@@ -175,3 +175,17 @@ class Tile(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.clicked.emit()
         super().mouseReleaseEvent(event)
+
+
+def combo_value(combo: QComboBox) -> str:
+    """The current item's data as text, "" when nothing is selected.
+
+    Why not `currentData()`: PySide6 6.12 on Python 3.11 drops a reference to None each time it hands back
+    an empty QVariant; enough of those and the interpreter aborts ("deallocating None"). Every item here
+    carries string data, and an empty combo is never asked.
+    """
+    index = combo.currentIndex()
+    if index < 0:
+        return ""
+    value = combo.itemData(index)
+    return "" if value is None else str(value)

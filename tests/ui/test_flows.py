@@ -89,6 +89,7 @@ def test_scores_explain_a_unit_record_the_seed_deduction_and_export_the_sheet(
     assert page.select_unit("蓝田开发区管委会")
     manual = [line for line in page.unit_entry("蓝田开发区管委会")["lines"] if line["points"] == "-2.00"]
     assert manual and manual[0]["cases"] == ["202110310540", "202111160744"]
+    settle(window)
     assert page.adjustments.topLevelItemCount() == 1
     assert script.warnings == []
 

@@ -20,6 +20,7 @@ from models import browse
 from ui.case_detail import CaseDetailDialog
 from ui.case_model import CaseTableModel
 from ui.pages.base import AppContext, Page
+from ui.widgets import combo_value
 
 LIGHTS = (
     ("", "全部"),
@@ -52,7 +53,7 @@ class CasesPage(Page):
         self.use_period = QCheckBox(self.tr("按本期"))
         self.use_period.setChecked(True)
         self.date_field = QComboBox()
-        for value, text in (("filed_at", "立案时间"), ("reported_at", "上报时间"), ("closed_at", "结案时间")):
+        for value, text in (("filed_at", "立案时间"), ("reported_at", "上报时间")):
             self.date_field.addItem(self.tr(text), value)
         self.unit = self._combo()
         self.kind = QComboBox()
@@ -145,9 +146,9 @@ class CasesPage(Page):
     def current_query(self) -> browse.CaseQuery:
         return browse.CaseQuery(
             period=self.ctx.period if self.use_period.isChecked() else None,
-            date_field=self.date_field.currentData(),
+            date_field=combo_value(self.date_field),
             unit=self.unit.currentText().strip() or None,
-            kind=self.kind.currentData() or None,
+            kind=combo_value(self.kind) or None,
             minor=self.minor.currentText().strip() or None,
             stage=self.stage.currentText().strip() or None,
             search=self.search.text().strip() or None,
@@ -158,7 +159,7 @@ class CasesPage(Page):
         self.drill = None
         self.banner.setVisible(False)
         query = self.current_query()
-        figure = self.light.currentData()
+        figure = combo_value(self.light)
         if figure and self.ctx.period is not None:
             generation = self.next_generation()
             self.count.setText(self.tr("计算亮灯…"))
@@ -169,6 +170,17 @@ class CasesPage(Page):
                 query.unit,
                 query.kind,
                 query.minor,
+                on_done=lambda numbers: self.current(generation) and self._show(replace(query, numbers=tuple(numbers))),
+                on_error=self.fail,
+            )
+            return
+        if not browse.reads_lazily(query):
+            # a text search (or filters over all periods) may scan the table: find the numbers on the worker
+            generation = self.next_generation()
+            self.count.setText(self.tr("查找中…"))
+            self.ctx.run(
+                browse.matching_numbers,
+                query,
                 on_done=lambda numbers: self.current(generation) and self._show(replace(query, numbers=tuple(numbers))),
                 on_error=self.fail,
             )

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from models.periods import Period
 from ui import dialogs
 from ui.pages.base import AppContext, Page
+from ui.widgets import combo_value
 
 FIGURES = (
     ("filed", "立案"),
@@ -96,7 +97,7 @@ class ExportsPage(Page):
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("全部单位"))
         self.kind = QComboBox()
-        self.kind.addItem(self.tr("全部"), None)
+        self.kind.addItem(self.tr("全部"), "")
         self.kind.addItem(self.tr("部件"), "部件")
         self.kind.addItem(self.tr("事件"), "事件")
         self.minor = QLineEdit()
@@ -152,7 +153,7 @@ class ExportsPage(Page):
 
     def reload(self) -> None:
         self.heading.setText(self.tr("导出 · {0}").format(self.ctx.period.label))
-        current = self.chart.currentData()
+        current = combo_value(self.chart)
         self.chart.clear()
         for key, chart in self._charts().items():
             self.chart.addItem(chart.title, key)
@@ -172,9 +173,9 @@ class ExportsPage(Page):
 
     def case_filters(self) -> dict:
         return {
-            "figure": self.figure.currentData(),
+            "figure": combo_value(self.figure),
             "unit": self.unit.text().strip() or None,
-            "kind": self.kind.currentData(),
+            "kind": combo_value(self.kind) or None,
             "minor": self.minor.text().strip() or None,
         }
 
@@ -214,7 +215,7 @@ class ExportsPage(Page):
 
     def export_png(self, path: Path | None = None) -> None:
         charts = self._charts()
-        key = self.chart.currentData()
+        key = combo_value(self.chart)
         if key not in charts:
             return
         chart = charts[key]

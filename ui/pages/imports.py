@@ -32,6 +32,7 @@ from models import browse
 from models.records import FIELD_LABELS
 from ui import dialogs
 from ui.pages.base import AppContext, Page
+from ui.widgets import combo_value
 
 FILE_FILTER = "案件导出 (*.xlsx *.xls *.ods *.csv *.txt *.htm *.html);;所有文件 (*)"
 NOT_MAPPED = "（不导入）"
@@ -401,7 +402,7 @@ class ImportsPage(Page):
         self._validate(path)
 
     def _mapping_changed(self, path: Path, field: str, combo: QComboBox) -> None:
-        header = combo.currentData()
+        header = combo_value(combo)
         mapping = self.mappings.setdefault(path, {})
         if header:
             mapping[field] = header
@@ -454,7 +455,12 @@ class ImportsPage(Page):
 
     def _update_buttons(self) -> None:
         running = self.job is not None
-        ready = bool(self.files) and all(p in self.previews for p in self.files)
+        ready = (
+            bool(self.files)
+            and all(p in self.previews for p in self.files)
+            and not any(isinstance(self.previews[p], BaseException) for p in self.files)
+            and not any(self.missing_required(p) for p in self.files)
+        )
         self.start.setEnabled(not running and ready)
         self.cancel.setEnabled(running)
         self.remove.setEnabled(not running)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from models import browse
 from models.periods import Period
 from ui.pages.base import AppContext, Page
+from ui.widgets import combo_value
 
 COLUMNS = ("排名", "单位", "得分", "名次变化", "按期结案率", "结案率", "处置率", "立案", "返工", "说明")
 
@@ -206,7 +207,7 @@ class ScoresPage(Page):
 
     # ------------------------------------------------------------ data
     def rule_set(self) -> str | None:
-        return self.rules.currentData() or None
+        return combo_value(self.rules) or None
 
     def reload(self) -> None:
         if not self._rules_loaded:
@@ -224,7 +225,7 @@ class ScoresPage(Page):
 
     def _fill_rules(self, names: list[tuple[str, str]]) -> None:
         self.rules.blockSignals(True)
-        current = self.rules.currentData()
+        current = combo_value(self.rules)
         self.rules.clear()
         for name, version in names:
             self.rules.addItem(f"{name}（v{version}）" if version else name, name)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.pages.base import AppContext, Page
+from ui.widgets import combo_value
 
 UNIT_COLUMNS = ("单位名称", "类别", "上级单位", "区域", "评价范围", "别名（逗号分隔，只增不删）")
 
@@ -359,10 +360,10 @@ class SettingsPage(Page):
             return
         defs = replace(
             current,
-            due_to_close=self.def_due.currentData(),
-            rework_rate_base=self.def_rework.currentData(),
+            due_to_close=combo_value(self.def_due),
+            rework_rate_base=combo_value(self.def_rework),
             exclude_deferred=self.def_deferred.isChecked(),
-            cutoff=self.def_cutoff.currentData(),
+            cutoff=combo_value(self.def_cutoff),
             top_parts=self.def_parts.value(),
             top_events=self.def_events.value(),
         )
