@@ -1,0 +1,61 @@
+"""models.browse: the case browser's keyset pages, explicit lists, search, and the import audit views."""
+
+from models import browse
+from models.periods import parse_label
+from tests.conftest import insert_cases
+
+NOV1, NOV2 = "2021-11-01 09:00:00", "2021-11-02 08:00:00"
+
+
+def _cases(db):
+    insert_cases(
+        db,
+        [
+            {"case_no": "C3", "unit": "甲", "kind": "事件", "filed_at": NOV2, "address": "胜利路100%号"},
+            {"case_no": "C1", "unit": "乙", "kind": "部件", "filed_at": NOV2, "address": "新华路"},
+            {"case_no": "C2", "unit": "甲", "kind": "事件", "filed_at": NOV1, "description": "井盖_缺失"},
+            {"case_no": "C4", "unit": "甲", "kind": "事件", "filed_at": "2021-10-31 09:00:00"},
+            {"case_no": "C5", "unit": "甲", "kind": "事件", "filed_at": "2021-11-05 09:00:00", "cancelled": True},
+        ],
+    )
+
+
+def test_pages_follow_the_period_date_then_case_number_without_gaps(db):
+    _cases(db)
+    q = browse.CaseQuery(period=parse_label("2021-11"))
+    assert browse.count_cases(db, q) == 3  # October and the cancelled case are out
+    first = browse.fetch_page(db, q, None, 2)
+    rest = browse.fetch_page(db, q, first[-1], 2)
+    assert [r[0] for r in first + rest] == ["C2", "C1", "C3"]
+    assert browse.fetch_page(db, q, rest[-1], 2) == []
+    unit = browse.CaseQuery(period=parse_label("2021-11"), unit="甲", kind="事件")
+    assert [r[0] for r in browse.fetch_page(db, unit, None)] == ["C2", "C3"]
+
+
+def test_without_a_period_pages_go_by_case_number(db):
+    _cases(db)
+    q = browse.CaseQuery()
+    assert [r[0] for r in browse.fetch_page(db, q, None, 10)] == ["C1", "C2", "C3", "C4"]
+    assert browse.reads_lazily(q)
+    assert not browse.reads_lazily(browse.CaseQuery(unit="甲"))  # may scan: the worker lists the numbers
+
+
+def test_search_matches_number_address_or_description_literally(db):
+    _cases(db)
+    assert browse.matching_numbers(db, browse.CaseQuery(search="100%")) == ["C3"]
+    assert browse.matching_numbers(db, browse.CaseQuery(search="井盖_")) == ["C2"]
+    assert browse.matching_numbers(db, browse.CaseQuery(search="C4")) == ["C4"]
+    assert browse.matching_numbers(db, browse.CaseQuery(search="%")) == ["C3"]
+    assert not browse.reads_lazily(browse.CaseQuery(period=parse_label("2021-11"), search="路"))
+
+
+def test_explicit_numbers_keep_their_order_and_a_case_shows_its_record(db):
+    _cases(db)
+    assert [r[0] for r in browse.fetch_numbers(db, ["C3", "X", "C1"])] == ["C3", "C1"]
+    record = browse.case_record(db, "C3")
+    assert record["unit"] == "甲" and record["raw"]["address"] == "胜利路100%号"
+    assert record["import_file"] == "hand-built"
+    assert browse.case_history(db, "C3") == []
+    assert browse.latest_case_month(db).label == "2021-11"
+    assert browse.distinct_values(db, "unit") == ["甲", "乙"]
+    assert browse.import_history(db)[0]["file_name"] == "hand-built"
