@@ -205,6 +205,8 @@ def test_cli_import_prints_a_summary_per_file_and_exits_2_on_a_refusal(tmp_path,
     assert main.main(["--db", str(db_path), "import", str(good)]) == 0
     out = capsys.readouterr().out
     assert "已导入「good.xlsx」：读取 2 行，新增 2，更新 0，未变 0，被拒 0 行。" in out
+    assert main.main(["--db", str(db_path), "import", str(good)]) == 0  # a duplicate is not an error
+    assert "内容完全相同，未写入任何数据。" in capsys.readouterr().out
     assert main.main(["--db", str(db_path), "import", str(good), str(bad)]) == 2
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("「good.xlsx」与已导入的文件")
