@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number: self.show_page(n - 1))
         self.picker.changed.connect(self._period_picked)
         self.ctx.open_cases.connect(self._open_cases)
-        self.ctx.status.connect(self.statusBar().showMessage)
+        self.ctx.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.tasks.busy_changed.connect(self.busy.setVisible)
         self.tasks.ready.connect(self._db_ready)
         self.tasks.open_failed.connect(lambda exc: dialogs.warn(self, error_text(exc)))
@@ -292,6 +292,9 @@ class MainWindow(QMainWindow):
         self.meeting = MeetingView(self.ctx.last_stats, self.ctx.last_trend, self.ctx.last_scores)
         self.meeting.closed.connect(self._meeting_closed)
         self.meeting.showFullScreen()
+        screen = self.screen() or self.meeting.screen()
+        if screen is not None:  # without a window manager showFullScreen alone may keep the old size
+            self.meeting.setGeometry(screen.geometry())
         self.meeting.activateWindow()
 
     def _meeting_closed(self) -> None:

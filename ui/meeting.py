@@ -27,6 +27,7 @@ from ui.fonts import app_font
 from ui.widgets import Tile
 
 SCALE = 1.8
+ROWS_PER_SLIDE = 12  # rows a projector shows at this size without scrolling
 
 
 class _ChartSet:
@@ -76,13 +77,21 @@ class MeetingView(QWidget):
                 charts.top_events,
                 charts.trend,
             ):
+                chart.item.setTitle(None)  # the slide title says it, larger
                 self._add(f"{period} {chart.title}", chart)
         if scores is not None:
             by_cat: dict[str, list[dict]] = {}
             for unit in scores.get("units", []):
                 by_cat.setdefault(unit.get("category") or "?", []).append(unit)
             for category, units in by_cat.items():
-                self._add(self.tr("{0} {1}类单位绩效评价").format(period, category), self._score_table(units))
+                count = -(-len(units) // ROWS_PER_SLIDE)  # slides needed; rows spread evenly over them
+                size = -(-len(units) // count)
+                parts = [units[i : i + size] for i in range(0, len(units), size)]
+                for number, part in enumerate(parts, start=1):
+                    title = self.tr("{0} {1}类单位绩效评价").format(period, category)
+                    if len(parts) > 1:
+                        title += f"（{number}/{len(parts)}）"
+                    self._add(title, self._score_table(part))
         if not self.slides:
             self._add(self.tr("暂无数据"), QLabel(self.tr("请先打开“运行分析”或“绩效评价”页")))
         self.index = 0
@@ -111,8 +120,10 @@ class MeetingView(QWidget):
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setFont(app_font(SCALE * 0.9))
-        table.horizontalHeader().setFont(app_font(SCALE * 0.9))
+        table.setFont(app_font(SCALE * 1.05))
+        table.horizontalHeader().setFont(app_font(SCALE * 0.8))
+        table.setWordWrap(False)
+        table.verticalHeader().setDefaultSectionSize(int(app_font(SCALE * 1.05).pointSizeF() * 2.3))
         for r, unit in enumerate(units):
             ind = unit.get("indicators") or {}
             cells = [
@@ -127,9 +138,8 @@ class MeetingView(QWidget):
                 if c == 2 and (color := grade_color(_dec(value))) is not None:
                     item.setBackground(color)
                 table.setItem(r, c, item)
-        table.resizeRowsToContents()
+        table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.resizeColumnToContents(0)
         return table
 
     def show_slide(self, index: int) -> None:

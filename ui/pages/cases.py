@@ -81,7 +81,7 @@ class CasesPage(Page):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.doubleClicked.connect(self._open_case)
-        for column, width in enumerate((120, 50, 110, 170, 135, 135, 135, 135, 135, 80, 200, 260)):
+        for column, width in enumerate((120, 70, 110, 170, 135, 135, 135, 135, 135, 80, 200, 260)):
             self.table.setColumnWidth(column, width)
 
         row1 = QHBoxLayout()

@@ -144,7 +144,10 @@ class DashboardPage(Page):
             figure,
             kind,
             minor,
-            on_done=lambda numbers: self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(numbers)), caption),
+            on_done=lambda numbers: (
+                self.ctx.status.emit(""),
+                self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(numbers)), caption),
+            ),
             on_error=self.fail,
         )
 

@@ -81,7 +81,8 @@ class OverduePage(Page):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setColumnWidth(0, 300)
+        for column, width in enumerate((380, 130, 165, 90, 90, 80)):
+            self.tree.setColumnWidth(column, width)
         self.tree.doubleClicked.connect(self._open_case)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -135,7 +136,8 @@ class OverduePage(Page):
             # units sort by red count first (the ones to call), then yellow
             parent = _Sortable(text, key=f"{9999 - counts['red']:04d}{9999 - counts['yellow']:04d}{unit}")
             parent.setToolTip(unit)
-            row = [parent, _Sortable(""), _Sortable(""), _Sortable("", -1), _Sortable(str(len(items)), -1)]
+            row = [parent, _Sortable(""), _Sortable(""), _Sortable("", -1)]
+            row.append(_Sortable(self.tr("共 {0} 件").format(len(items)), -1))
             row.append(_Sortable(str(serious) if serious else "", serious))
             for item in items:
                 light = _Sortable(LIGHT_TEXT.get(item.light, item.light), LIGHT_ORDER.get(item.light, 9))

@@ -171,9 +171,14 @@ class ScoresPage(Page):
         self.explain_title.setWordWrap(True)
         self.explain = QTreeWidget()
         self.explain.setHeaderLabels([self.tr("扣分项 / 案件"), self.tr("分值"), self.tr("说明")])
-        self.explain.setColumnWidth(0, 260)
-        self.explain.setColumnWidth(1, 70)
+        self.explain.setColumnWidth(0, 200)
+        self.explain.setColumnWidth(1, 64)
         self.explain.itemDoubleClicked.connect(self._explain_clicked)
+        self.explain.currentItemChanged.connect(self._line_selected)
+        self.line_detail = QLabel("")
+        self.line_detail.setWordWrap(True)
+        self.line_detail.setObjectName("note")
+        self.line_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.adjustments = QTreeWidget()
         self.adjustments.setHeaderLabels([self.tr("调整记录"), self.tr("分值"), self.tr("原因")])
         self.adjustments.setMaximumHeight(150)
@@ -187,6 +192,7 @@ class ScoresPage(Page):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.explain_title)
         rl.addWidget(self.explain, 1)
+        rl.addWidget(self.line_detail)
         rl.addWidget(self.adjustments)
         rev = QHBoxLayout()
         rev.addStretch(1)
@@ -362,6 +368,15 @@ class ScoresPage(Page):
                 child.setData(0, Qt.ItemDataRole.UserRole, case_no)
                 item.addChild(child)
             self.explain.addTopLevelItem(item)
+        self.line_detail.setText(self.tr("双击案件编号查看案件；双击扣分项列出其全部案件。"))
+
+    def _line_selected(self, item: QTreeWidgetItem | None, _previous=None) -> None:
+        """The full text of a deduction line (the tree cuts long details)."""
+        if item is None:
+            self.line_detail.setText("")
+            return
+        top = item.parent() or item
+        self.line_detail.setText(f"{top.text(0)}　{top.text(1)}：{top.toolTip(2) or top.text(2)}")
 
     def explanation_lines(self) -> list[tuple[str, str, str]]:
         out = []
