@@ -227,3 +227,29 @@ def test_cli_strict_flag(tmp_path, capsys, strict, code):
         )
     else:
         assert "读取 2 行，新增 1，更新 0，未变 0，被拒 1 行" in out
+
+
+def test_preview_refuses_a_hostile_file_like_import(db, tmp_path):
+    from models.errors import ImportRefused
+
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    with pytest.raises(ImportRefused) as err:
+        preview_file(db, path)
+    assert str(err.value) == "拒收文件「empty.xlsx」：文件为空（0 字节）"
+
+
+def test_a_cancel_in_the_first_file_rolls_it_back_and_skips_the_rest(db, tmp_path):
+    paths = [write_xlsx(tmp_path / f"{n}.xlsx", sample_rows(1, start=202111010000 + n)) for n in range(3)]
+    done = []
+
+    def cancel():
+        return len(done) >= 1
+
+    def progress(count, total, message):
+        if message.startswith("写入") and count == total:
+            done.append(message)
+
+    reports = import_files(db, paths, progress=progress, cancel=cancel)
+    assert [(r.file_name, r.cancelled) for r in reports] == [("0.xlsx", True)]
+    assert count(db) == 0
