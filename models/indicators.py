@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from models import registry
 from models.definitions import DEFERRED_STAGE_WORDS, Definitions, load_definitions
+from models.errors import UserFacingError
 from models.numbers import fmt2, rate
 from models.periods import TS_FORMAT, Period
 from models.records import KINDS
@@ -111,10 +112,17 @@ def _astuple(c: Counts) -> tuple[int, ...]:
 # ---------------------------------------------------------------- as-of and flags
 
 
+class AsOfError(UserFacingError, ValueError):
+    """An as-of time the user typed that is not a date-time (CLI --as-of): exit 2, not an internal error."""
+
+
 def resolve_as_of(period: Period, as_of: str | datetime | None = None) -> datetime:
     """domain.md §4: the period's last moment, or now if earlier; or what the user gave."""
     if as_of:
-        moment = parse_ts(as_of)
+        try:
+            moment = parse_ts(as_of)
+        except ValueError as exc:
+            raise AsOfError(f"判断时刻 --as-of：{exc}") from None
         assert moment is not None
         return moment
     now = datetime.now().replace(microsecond=0)
