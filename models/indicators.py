@@ -227,6 +227,8 @@ def counts_for_units(
 ) -> Counts:
     """The figures of the whole city (units=None) or of the union of the given units' cases."""
     defs, _, flags, params = _setup(db, period, defs, as_of)
+    if units is not None:
+        units = with_aliases(db, units)
     where = FILED_WHERE + _filter_sql(params, units=units, kind=kind, minor=minor)
     return _counts(db.execute(f"SELECT {_sums(flags)} FROM cases WHERE {where}", params).fetchone())
 
@@ -285,7 +287,31 @@ def counts_grouped(db, period: Period, column: str, defs: Definitions | None = N
 
 def counts_by_unit(db, period: Period, defs: Definitions | None = None, as_of=None) -> dict[str, Counts]:
     """Each unit's own cases (no roll-up: that belongs to scoring); cases without a unit are left out."""
-    return {u: c for u, c in counts_grouped(db, period, "unit", defs, as_of).items() if u}
+    return merge_aliases(db, counts_grouped(db, period, "unit", defs, as_of))
+
+
+def merge_aliases(db, by_unit: dict) -> dict[str, Counts]:
+    """Counts keyed by the case's unit text → keyed by registry name: an alias's cases count for its unit.
+
+    Why: an alias entered after an import (``units set U --alias A``, as ``units list`` suggests for an
+    unknown unit) leaves the stored cases under the alias text; they must count for U, not vanish.
+    """
+    aliases = registry.alias_map(db)
+    out: dict[str, Counts] = {}
+    for name, counts in by_unit.items():
+        if not name:
+            continue
+        name = aliases.get(name, name)
+        out[name] = out[name] + counts if name in out else counts
+    return out
+
+
+def with_aliases(db, units: list[str]) -> list[str]:
+    """The unit names plus every alias of them (alias names given are resolved first), for case filters."""
+    aliases = registry.alias_map(db)
+    names = list(dict.fromkeys(aliases.get(u, u) for u in units))
+    wanted = set(names)
+    return names + [a for a, u in aliases.items() if u in wanted and a not in wanted]
 
 
 # ---------------------------------------------------------------- drill-down
@@ -299,6 +325,7 @@ def _unit_list(db, unit: str | None, with_subunits: bool, units: list[str] | Non
         return chosen
     if unit is None:
         return None
+    unit = registry.alias_map(db).get(unit, unit)
     return registry.subtree(db, unit) if with_subunits else [unit]
 
 
@@ -325,6 +352,8 @@ def case_numbers(
         raise ValueError(f"未知的统计项「{figure}」（可选：{'、'.join(FIGURES)}）")
     defs, moment, flags, params = _setup(db, period, defs, as_of)
     chosen = _unit_list(db, unit, with_subunits, units)
+    if chosen is not None:
+        chosen = with_aliases(db, chosen)
     filters = _filter_sql(params, units=chosen, kind=kind, minor=minor)
     if figure == "accepted":
         sql = (
@@ -503,11 +532,12 @@ def stats_document(db, period: Period, as_of: str | None = None, defs: Definitio
     defs = defs or load_definitions(db)
     moment = resolve_as_of(period, as_of)
     rows = scan_flags(db, period, defs, moment)
-    by_unit = group_counts(rows, "unit")
+    grouped = group_counts(rows, "unit")
     total = Counts()
-    for c in by_unit.values():
+    for c in grouped.values():
         total = total + c
-    units = [_unit_json(name, cat, by_unit[name]) for name, cat in _ordered_units(db, [u for u in by_unit if u])]
+    by_unit = merge_aliases(db, grouped)
+    units = [_unit_json(name, cat, by_unit[name]) for name, cat in _ordered_units(db, list(by_unit))]
     definitions = defs.to_json() | {
         "as_of": as_of_json(moment),
         "period_assignment": "受理按上报时间；立案及之后各项按立案时间；作废案件不计",

@@ -48,3 +48,51 @@ def test_cli_bad_as_of_exits_2_with_a_chinese_message(db_path, capsys, command):
     assert main.main(argv) == 2
     err = capsys.readouterr().err
     assert "判断时刻" in err and "2021-13-01" in err and "内部错误" not in err
+
+
+def test_cases_under_an_alias_entered_after_import_count_for_the_unit(db):
+    """`units list` tells the user to place an unknown unit with `units set`; an alias must not lose cases."""
+    from models import registry
+    from models.indicators import case_numbers, counts_by_unit, counts_for_units, stats_document
+    from models.scoring import compute_scores
+
+    nov = parse_month("2021-11")
+    base = {
+        "kind": "事件",
+        "minor": "暴露垃圾",
+        "reported_at": "2021-11-10 08:00:00",
+        "filed_at": "2021-11-10 08:10:00",
+        "dispatched_at": "2021-11-10 08:20:00",
+        "deadline_at": "2021-11-12 17:30:00",
+    }
+    insert_cases(
+        db,
+        [
+            base
+            | {
+                "case_no": "A1",
+                "unit": "蓝田开发区管委会",
+                "disposed_at": "2021-11-11 09:00:00",
+                "closed_at": "2021-11-11 10:00:00",
+            },
+            base | {"case_no": "A2", "unit": "蓝田管委会"},  # the export's other spelling, not yet known
+        ],
+    )
+    registry.set_unit(db, "蓝田开发区管委会", alias="蓝田管委会")
+
+    assert counts_by_unit(db, nov)["蓝田开发区管委会"].filed == 2
+    assert "蓝田管委会" not in counts_by_unit(db, nov)
+    assert counts_for_units(db, nov, ["蓝田开发区管委会"]).filed == 2
+    assert case_numbers(db, nov, "filed", unit="蓝田开发区管委会") == ["A1", "A2"]
+    assert case_numbers(db, nov, "filed", unit="蓝田管委会") == ["A1", "A2"]
+    assert "A2" in case_numbers(db, nov, "filed", unit="龙文区政府", with_subunits=True)
+
+    doc = stats_document(db, nov)
+    assert [(u["unit"], u["category"], u["need_dispose"]) for u in doc["units"]] == [("蓝田开发区管委会", "B", 2)]
+
+    scores = {u["unit"]: u for u in compute_scores(db, nov)["units"]}
+    lantian = scores["蓝田开发区管委会"]
+    assert lantian["indicators"]["filed"] == 2 and lantian["indicators"]["disposed"] == 1
+    closure = next(line for line in lantian["lines"] if line.get("id") == "closure_rate")
+    assert closure["points"] == "-10.00" and closure["cases"] == ["A2"]  # 结案率 50.00%: 50 points short × 0.20
+    assert scores["龙文区政府"]["indicators"]["filed"] == 2  # 含区属单位: the subtree takes the alias's case too
