@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from exporters.xlsx_common import (
     BODY_FONT,
@@ -26,6 +27,7 @@ from exporters.xlsx_common import (
     TITLE_FONT,
     WRAP,
     auto_widths,
+    fit_row_heights,
     fit_width,
     font,
     print_setup,
@@ -75,6 +77,9 @@ INDICATOR_COUNTS = [
 INDICATOR_RATES = ["disposal_rate", "on_time_disposal_rate", "closure_rate", "on_time_closure_rate", "rework_rate"]
 FAMILY_LABELS = {"deduction": "扣分制", "composite": "加权综合指标"}
 DETAIL_HEADERS = ["单位类别", "处置单位", "评价得分", "规则", "分值", "计算说明", "案件数", "案件编号"]
+
+
+TOP = Alignment(vertical="top")
 
 
 class ExportError(UserFacingError):
@@ -251,11 +256,14 @@ def _detail_sheet(ws, doc: dict) -> None:
             for cell in ws[row]:
                 cell.font = BODY_FONT
                 cell.border = BORDER
+                cell.alignment = TOP  # rows grow with wrapped case numbers: keep the row's values together
             ws.cell(row, 6).alignment = WRAP
             ws.cell(row, 8).alignment = WRAP
     _detail_layout(ws, len(DETAIL_HEADERS))
     auto_widths(ws, maximum=30)
-    set_widths(ws, {6: 48, 8: 60})
+    wrapped = {6: 48, 8: 60}
+    set_widths(ws, wrapped)
+    fit_row_heights(ws, wrapped)
 
 
 def _detail_layout(ws, columns: int) -> None:
@@ -317,7 +325,9 @@ def _about_sheet(ws, db, doc: dict, period: Period, generated_at: str) -> None:
             cell.border = BORDER
             cell.alignment = WRAP
         ws.cell(ws.max_row, 1).font = HEADER_FONT
-    set_widths(ws, [fit_width([r[0] for r in rows], minimum=10, maximum=30), 90])
+    widths = {1: fit_width([r[0] for r in rows], minimum=10, maximum=30), 2: 90}
+    set_widths(ws, widths)
+    fit_row_heights(ws, widths)
     ws.freeze_panes = "A2"
     print_setup(ws, title_rows="1:1")
 

@@ -119,6 +119,43 @@ def auto_widths(ws: Worksheet, *, first_row: int = 1, minimum: int = 6, maximum:
         ws.column_dimensions[get_column_letter(column)].width = fit_width(values, minimum=minimum, maximum=maximum)
 
 
+LINE_HEIGHT = 14.0  # points per text line at the body font size (10.5 pt 微软雅黑 / its fallbacks)
+MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
+# Where a line may break: after a run of letters/digits (and its trailing punctuation), or at any other char.
+_BREAK_TOKEN = re.compile(r"[0-9A-Za-z_.%#+\-]+[、，；,;。）)]?\s*|.", re.S)
+
+
+def wrapped_lines(text: object, width: float) -> int:
+    """How many lines a wrapped cell needs in a column ``width`` wide (CJK double, breaks between tokens)."""
+    if text is None or text == "":
+        return 1
+    usable = max(1.0, (width - 1) * 0.9)  # CJK glyphs print a little wider than two digits
+    total = 0
+    for part in str(text).split("\n"):
+        lines, used = 1, 0
+        for token in _BREAK_TOKEN.findall(part):
+            size = display_width(token)
+            if used and used + size > usable:
+                lines, used = lines + 1, 0
+            used += size
+            while used > usable:  # a token longer than the line spills over
+                lines, used = lines + 1, used - usable
+        total += lines
+    return total
+
+
+def fit_row_heights(ws: Worksheet, widths: dict[int, float], *, first_row: int = 2) -> None:
+    """Set each row's height to fit its wrapped cells in the given columns.
+
+    Why: a row without a stored height is not re-measured by LibreOffice when it opens an .xlsx, so
+    wrapped case numbers and descriptions printed cut off after their first line.
+    """
+    for row in range(first_row, ws.max_row + 1):
+        lines = max(wrapped_lines(ws.cell(row, column).value, width) for column, width in widths.items())
+        if lines > 1:
+            ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 2)
+
+
 def print_setup(ws, *, title_rows: str | None = None, landscape: bool = False) -> None:
     """A4, fit to one page wide (any number of pages tall), title rows repeated, centred horizontally."""
     ws.page_setup.paperSize = 9  # ws.PAPERSIZE_A4
