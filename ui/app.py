@@ -26,9 +26,31 @@ def run_gui(db_path: Path | None) -> int:
     """main.py's default command: open the window on `db_path` (default: the file the CLI shares)."""
     from models.store import default_db_path
 
+    app, window = start_window(Path(db_path) if db_path else default_db_path())
+    return app.exec()
+
+
+def start_window(path: Path, settings=None, **window_options):
+    """The QApplication and the shown main window, with the store opened and the opening month's
+    dashboard computed on the worker while this thread still imports the window (pyqtgraph, pages)."""
+    from PySide6.QtCore import QSettings
+
+    from ui.startup import Prefetch, startup_with_dashboard
+    from ui.worker import TaskManager
+
     app = create_app()
+    settings = settings if settings is not None else QSettings()
+    tasks = TaskManager(path)  # the worker opens the store while this thread imports the window
+    prefetch = Prefetch()
+    saved = settings.value("period")
+    tasks.run(
+        startup_with_dashboard,
+        str(saved) if saved else None,
+        on_done=prefetch.set_result,
+        on_error=prefetch.set_error,
+    )
     from ui.main_window import MainWindow
 
-    window = MainWindow(Path(db_path) if db_path else default_db_path())
+    window = MainWindow(path, settings, tasks=tasks, prefetch=prefetch, **window_options)
     window.show()
-    return app.exec()
+    return app, window

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.periods import PeriodError, parse_label
 from ui import dialogs
 from ui.pages.base import AppContext, Page
 from ui.pages.cases import CasesPage
@@ -30,6 +29,7 @@ from ui.pages.imports import ImportsPage
 from ui.pages.overdue import OverduePage
 from ui.pages.scores import ScoresPage
 from ui.pages.settings import SettingsPage
+from ui.startup import Prefetch, startup_state
 from ui.widgets import PeriodPicker
 from ui.worker import TaskManager, error_text
 
@@ -47,22 +47,6 @@ QLabel#banner { background: #fff6d6; border: 1px solid #e8d58c; padding: 4px 8px
 QFrame#dropZone { border: 2px dashed #9fb3c8; border-radius: 6px; background: #f7f9fc; }
 QPushButton#primary { font-weight: bold; }
 """
-
-
-def startup_state(db, saved_label: str | None) -> dict:
-    """Worker job: is the store empty, and which period to open on (saved, if it has cases; else latest)."""
-    from models import browse
-
-    if not browse.has_cases(db):
-        return {"empty": True, "period": None}
-    if saved_label:
-        try:
-            saved = parse_label(saved_label)
-        except PeriodError:
-            saved = None
-        if saved is not None and browse.month_has_cases(db, saved):
-            return {"empty": False, "period": saved}
-    return {"empty": False, "period": browse.latest_case_month(db)}
 
 
 def build_demo_job(db, *, progress=None) -> list:
@@ -99,12 +83,22 @@ class DemoProgress(QDialog):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db_path: Path, settings: QSettings | None = None, *, offer_demo: bool = True):
+    def __init__(
+        self,
+        db_path: Path,
+        settings: QSettings | None = None,
+        *,
+        offer_demo: bool = True,
+        tasks: TaskManager | None = None,
+        prefetch: Prefetch | None = None,
+    ):
         super().__init__()
         self.setWindowTitle(self.tr("城管绩效台"))
         self.settings = settings or QSettings()
         self.offer_demo = offer_demo
-        self.tasks = TaskManager(db_path, self)
+        self.tasks = tasks or TaskManager(db_path)
+        self.tasks.setParent(self)
+        self.prefetch = prefetch
         self.ctx = AppContext(self.tasks, db_path, self)
         self.meeting = None
         self.demo_dialog: DemoProgress | None = None
@@ -212,6 +206,10 @@ class MainWindow(QMainWindow):
     def _db_ready(self) -> None:
         self.ctx.open_readonly()
         self.statusBar().showMessage(self.tr("数据库：{0}").format(self.ctx.db_path), 8000)
+        if self.prefetch is not None:  # run_gui queued the start-up work before the heavy imports
+            prefetch, self.prefetch = self.prefetch, None
+            prefetch.then(self._startup, self._startup_failed)
+            return
         saved = self.settings.value("period")
         self.tasks.run(
             startup_state, str(saved) if saved else None, on_done=self._startup, on_error=self._startup_failed
@@ -221,6 +219,9 @@ class MainWindow(QMainWindow):
         dialogs.warn(self, error_text(exc))
 
     def _startup(self, state: dict) -> None:
+        if state.get("dashboard"):
+            label, doc, trend_rows = state["dashboard"]
+            self.ctx.prefetched[label] = (doc, trend_rows)
         if state["empty"]:
             if self.offer_demo and dialogs.ask(
                 self,

@@ -34,6 +34,7 @@ class AppContext(QObject):
         self.last_stats: dict | None = None
         self.last_trend: list[dict] | None = None
         self.last_scores: dict | None = None
+        self.prefetched: dict[str, tuple] = {}  # period label -> dashboard data computed at start-up
 
     def run(self, fn: Callable[..., Any], *args, **kwargs) -> Job:
         return self.tasks.run(fn, *args, **kwargs)

@@ -8,6 +8,7 @@ from models import browse
 from models.periods import Period, parse_label
 from ui.charts import PALETTE, BarChart, TrendChart
 from ui.pages.base import AppContext, Page
+from ui.startup import dashboard_data
 from ui.widgets import Tile
 
 # (key in stats_document, caption, figure whose cases the tile opens, is a rate)
@@ -22,13 +23,6 @@ TILES = (
 )
 
 TREND_SERIES = (("filed", "立案"), ("disposed", "处置"), ("closed", "结案"))
-
-
-def dashboard_data(db, period: Period) -> tuple[dict, list[dict]]:
-    """Worker job: the period's statistics document and the 12-month trend ending at it."""
-    from models.indicators import stats_document, trend
-
-    return stats_document(db, period), trend(db, period, 12)
 
 
 def figure_numbers(db, period: Period, figure: str, kind: str | None = None, minor: str | None = None) -> list[str]:
@@ -107,6 +101,10 @@ class DashboardPage(Page):
     def reload(self) -> None:
         generation = self.next_generation()
         period = self.ctx.period
+        ready = self.ctx.prefetched.pop(period.label, None)
+        if ready is not None:
+            self.show_data(*ready)
+            return
         self.heading.setText(self.tr("{0} 运行分析（计算中…）").format(period.label))
         self.ctx.run(
             dashboard_data,

@@ -1,0 +1,255 @@
+"""GUI benchmark (issue 5 item 10) — a script, not a test: `python tests/bench/bench_ui.py [--rows N] [--work DIR]`.
+
+1. Cold start: a fresh process opens the main window on the demo store and paints the dashboard with its
+   figures; measured from process launch (interpreter start included) and from the first line of Python.
+   Target < 2 s.
+2. Never frozen: an event-loop latency probe (a QTimer every 10 ms records how late each tick fires) runs
+   while the import page previews and imports a 500,000-row CSV (the demo month at scale 10) on the worker.
+   Target: the UI thread never blocks more than 100 ms.
+3. The case table's page reads on the UI thread over that store (keyset pages through the read-only
+   connection). Target < 50 ms each.
+Files and the demo store are cached in the work folder between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def make_csv(folder: Path, rows: int | None) -> Path:
+    """The demo month at scale 10 (556,030 rows; cut to `rows`) as a platform-style UTF-8-BOM CSV."""
+    from models.demo import iter_month_cases
+    from models.demo_xlsx import COLUMNS
+
+    path = folder / f"cases-{rows or 'all'}.csv"
+    if not path.exists():
+        cases = iter_month_cases(2021, 11, scale=10)
+        if rows:
+            cases = itertools.islice(cases, rows)
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow([header for header, _, _ in COLUMNS])
+            for case in cases:
+                writer.writerow(["" if case.get(f) is None else case.get(f) for _, f, _ in COLUMNS])
+    return path
+
+
+def demo_store(folder: Path) -> Path:
+    from models.demo import build_demo
+    from models.store import open_db
+
+    path = folder / "demo.db"
+    if not path.exists():
+        db = open_db(folder / "demo-building.db")
+        build_demo(db)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.conn.close()
+        (folder / "demo-building.db").rename(path)
+    return path
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _window(db_path: Path, settings_path: Path):
+    from PySide6.QtCore import QSettings
+
+    from ui.app import create_app
+    from ui.main_window import MainWindow
+
+    app = create_app()
+    window = MainWindow(db_path, QSettings(str(settings_path), QSettings.Format.IniFormat), offer_demo=False)
+    window.resize(1440, 900)
+    return app, window
+
+
+def _pump_until(app, condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("timed out")
+        app.processEvents()
+        time.sleep(0.002)
+
+
+# ---------------------------------------------------------------- 1. cold start (child process)
+
+
+def cold_start_child(db_path: str, settings_path: str) -> None:
+    """What `python main.py` does (ui.app.start_window), until the dashboard shows the month's figures."""
+    started = time.perf_counter()
+    from PySide6.QtCore import QSettings
+
+    from ui.app import start_window
+
+    app, window = start_window(Path(db_path), QSettings(settings_path, QSettings.Format.IniFormat))
+    window.resize(1440, 900)
+    dash = window.dashboard
+    _pump_until(app, lambda: dash.doc is not None, 30)
+    window.repaint()  # paint now, synchronously, with the figures in the tiles
+    app.processEvents()
+    painted = time.perf_counter()
+    tiles = {k: t.value.text() for k, t in dash.tiles.items()}
+    print(json.dumps({"in_process_s": round(painted - started, 3), "tiles": tiles}, ensure_ascii=False), flush=True)
+    window.close()
+
+
+def bench_cold_start(store: Path, work: Path, runs: int = 3) -> dict:
+    results = []
+    for _ in range(runs):
+        settings = work / "cold.ini"
+        settings.unlink(missing_ok=True)
+        launched = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, __file__, "--cold-start-child", str(store), str(settings)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+        )
+        wall = time.perf_counter() - launched
+        line = next(x for x in out.stdout.splitlines() if x.startswith("{"))
+        doc = json.loads(line)
+        doc["from_launch_s"] = round(wall, 3)
+        results.append(doc)
+    return {
+        "from_launch_s": [r["from_launch_s"] for r in results],
+        "in_process_s": [r["in_process_s"] for r in results],
+        "tiles": results[-1]["tiles"],
+    }
+
+
+# ---------------------------------------------------------------- 2. latency during an import; 3. page reads
+
+
+def bench_import_latency(csv_path: Path, work: Path) -> dict:
+    from PySide6.QtCore import QModelIndex, QTimer
+
+    db_path = work / "latency.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    app, window = _window(db_path, work / "latency.ini")
+    window.show()
+    _pump_until(app, lambda: window.startup_done and window.tasks.idle(), 60)
+    page = window.imports
+    window.show_page(0)
+
+    lateness: list[float] = []
+    last = [time.perf_counter()]
+    timer = QTimer()
+    timer.setInterval(10)
+
+    stamps: list[float] = []
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lateness.append((now - last[0]) * 1000 - 10)
+        stamps.append(now)
+        last[0] = now
+
+    timer.timeout.connect(tick)
+    timer.start()
+    t0 = time.perf_counter()
+    page.add_files([csv_path])
+    _pump_until(app, lambda: page.start.isEnabled(), 600)
+    t1 = time.perf_counter()
+    page.start.click()
+    _pump_until(app, lambda: page.job is None, 1800)
+    t2 = time.perf_counter()
+    _pump_until(app, lambda: window.tasks.idle(), 600)
+    t3 = time.perf_counter()
+    timer.stop()
+    report = page.reports[0]
+    ordered = sorted(lateness)
+
+    def phase_max(start: float, end: float) -> float:
+        gaps = [late + 10 for late, at in zip(lateness, stamps, strict=True) if start < at <= end]
+        return round(max(gaps), 1) if gaps else 0.0
+
+    # 3. the case table over the imported store: 50 keyset pages through the read-only connection
+    cases = window.cases
+    window.show_page(window.pages.index(cases))
+    cases.date_field.setCurrentIndex(cases.date_field.findData("reported_at"))
+    cases.apply_filters()
+    _pump_until(app, lambda: window.tasks.idle(), 600)
+    model = cases.model
+    model.slowest_read_ms = 0.0
+    reads = []
+    for _ in range(50):
+        started = time.perf_counter()
+        model.fetchMore(QModelIndex())
+        reads.append((time.perf_counter() - started) * 1000)
+    cases.unit.setCurrentText("芗城区城市管理局")
+    cases.apply_filters()
+    _pump_until(app, lambda: window.tasks.idle(), 600)
+    for _ in range(10):
+        started = time.perf_counter()
+        model.fetchMore(QModelIndex())
+        reads.append((time.perf_counter() - started) * 1000)
+    window.close()
+    return {
+        "rows": report.rows_read,
+        "inserted": report.inserted,
+        "preview_s": round(t1 - t0, 2),
+        "import_s": round(t2 - t1, 2),
+        "ticks": len(lateness),
+        "max_block_ms": round(max(lateness) + 10, 1),  # the longest gap between two ticks
+        "max_block_preview_ms": phase_max(t0, t1),
+        "max_block_import_ms": phase_max(t1, t2),
+        "max_block_after_ms": phase_max(t2, t3),
+        "p99_late_ms": round(ordered[int(len(ordered) * 0.99)], 1),
+        "median_late_ms": round(statistics.median(lateness), 1),
+        "page_reads": len(reads),
+        "page_read_max_ms": round(max(reads), 1),
+        "page_read_median_ms": round(statistics.median(reads), 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=500_000, help="rows of the import file (default 500,000)")
+    parser.add_argument("--work", help="folder for cached files (default: a temp folder)")
+    parser.add_argument("--cold-start-child", nargs=2, metavar=("DB", "SETTINGS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.cold_start_child:
+        cold_start_child(*args.cold_start_child)
+        return 0
+    work = Path(args.work) if args.work else Path(tempfile.gettempdir()) / "chengguan-bench-ui"
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"work folder: {work}", flush=True)
+    store = demo_store(work)
+    cold = bench_cold_start(store, work)
+    print("cold start to a painted dashboard (demo store):", json.dumps(cold, ensure_ascii=False), flush=True)
+    csv_path = make_csv(work, args.rows)
+    latency = bench_import_latency(csv_path, work)
+    print("import on the worker, UI latency probe:", json.dumps(latency, ensure_ascii=False), flush=True)
+    ok_cold = min(cold["from_launch_s"]) < 2.0
+    ok_block = latency["max_block_ms"] < 100
+    ok_reads = latency["page_read_max_ms"] < 50
+    print(
+        f"cold start {min(cold['from_launch_s']):.2f} s ({'ok' if ok_cold else 'OVER'} < 2 s); "
+        f"max UI block {latency['max_block_ms']} ms ({'ok' if ok_block else 'OVER'} < 100 ms); "
+        f"page read max {latency['page_read_max_ms']} ms ({'ok' if ok_reads else 'OVER'} < 50 ms)"
+    )
+    return 0 if ok_cold and ok_block and ok_reads else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
