@@ -119,7 +119,7 @@ def _adjustments(db, period: Period) -> list:
         from models import adjustments
     except ImportError:
         return []
-    months = [p.label for p in period.months()]
+    months = adjustments.adjustment_months(period)  # the same months the score table counts
     if hasattr(adjustments, "effective_adjustments"):
         return list(adjustments.effective_adjustments(db, months))
     entries = [a for m in months for a in adjustments.list_adjustments(db, month=m)]

@@ -192,6 +192,15 @@ def reverse_adjustment(db, adjustment_id: int, *, reason) -> Adjustment:
     return get_adjustment(db, new_id)
 
 
+def adjustment_months(period) -> list[str]:
+    """The months whose adjustments count for a period: those lying wholly inside it (YYYY-MM labels).
+
+    Why one function: the score table and the bulletin's remarks must name the same adjustments; a custom
+    range that cuts a month in part takes none of that month's entries.
+    """
+    return [m.label for m in period.months() if m.start >= period.start and m.end <= period.end]
+
+
 def effective_adjustments(db, months: list[str], units: list[str] | None = None) -> list[Adjustment]:
     """Entries that count for scoring: not reversed and not reversals, in entry order."""
     if not months:

@@ -27,7 +27,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from models import registry
-from models.adjustments import effective_adjustments
+from models.adjustments import adjustment_months, effective_adjustments
 from models.errors import UserFacingError
 from models.numbers import fmt2
 from models.periods import TS_FORMAT, Period
@@ -218,17 +218,13 @@ def _indicator_json(counts) -> dict:
 # ---------------------------------------------------------------- the whole table
 
 
-def _adjustment_months(period: Period) -> list[str]:
-    return [m.label for m in period.months() if m.start >= period.start and m.end <= period.end]
-
-
 def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, with_rank_change: bool) -> dict:
     ind = _indicators()
     units = registry.list_units(db)
     order = {u.name: index for index, u in enumerate(units)}
     by_unit = ind.counts_by_unit(db, period, defs)
     zero = _zero_counts(ind)
-    months = _adjustment_months(period)
+    months = adjustment_months(period)
     adjustments = effective_adjustments(db, months) if rule_set.adjustments else []
     kids = registry.children(db)
 
