@@ -296,7 +296,7 @@ def merge_aliases(db, by_unit: dict) -> dict[str, Counts]:
     Why: an alias entered after an import (``units set U --alias A``, as ``units list`` suggests for an
     unknown unit) leaves the stored cases under the alias text; they must count for U, not vanish.
     """
-    aliases = registry.alias_map(db)
+    aliases = unit_aliases(db)
     out: dict[str, Counts] = {}
     for name, counts in by_unit.items():
         if not name:
@@ -306,9 +306,15 @@ def merge_aliases(db, by_unit: dict) -> dict[str, Counts]:
     return out
 
 
+def unit_aliases(db) -> dict[str, str]:
+    """alias → registry unit, leaving out an "alias" that is itself a registry unit's name (it means itself)."""
+    names = {u.name for u in registry.list_units(db)}
+    return {alias: unit for alias, unit in registry.alias_map(db).items() if alias not in names and alias != unit}
+
+
 def with_aliases(db, units: list[str]) -> list[str]:
     """The unit names plus every alias of them (alias names given are resolved first), for case filters."""
-    aliases = registry.alias_map(db)
+    aliases = unit_aliases(db)
     names = list(dict.fromkeys(aliases.get(u, u) for u in units))
     wanted = set(names)
     return names + [a for a, u in aliases.items() if u in wanted and a not in wanted]
@@ -325,7 +331,7 @@ def _unit_list(db, unit: str | None, with_subunits: bool, units: list[str] | Non
         return chosen
     if unit is None:
         return None
-    unit = registry.alias_map(db).get(unit, unit)
+    unit = unit_aliases(db).get(unit, unit)
     return registry.subtree(db, unit) if with_subunits else [unit]
 
 

@@ -143,3 +143,23 @@ def test_bulletin_remarks_name_only_the_adjustments_its_score_table_counts(db):
 
     whole = render_bulletin(db, parse_month("2021-11"), issued=date(2021, 12, 13))
     assert "蓝田开发区管委会办理案件号202111160744，职责范围内不接受案件派遣" in whole and "扣2分" in whole
+
+
+def test_an_alias_that_is_a_registry_name_does_not_move_that_units_cases(db):
+    """`units set 市公安局 --alias 市交警支队` is accepted by the registry; a registered name still means itself."""
+    from models import registry
+    from models.indicators import case_numbers, counts_by_unit
+
+    nov = parse_month("2021-11")
+    insert_cases(
+        db,
+        [
+            {"case_no": "J1", "unit": "市交警支队", "filed_at": "2021-11-10 08:10:00", "kind": "事件"},
+            {"case_no": "G1", "unit": "市公安局", "filed_at": "2021-11-10 08:10:00", "kind": "事件"},
+        ],
+    )
+    registry.set_unit(db, "市公安局", alias="市交警支队")
+    by_unit = counts_by_unit(db, nov)
+    assert by_unit["市交警支队"].filed == 1 and by_unit["市公安局"].filed == 1
+    assert case_numbers(db, nov, "filed", unit="市公安局") == ["G1"]
+    assert case_numbers(db, nov, "filed", unit="市交警支队") == ["J1"]
