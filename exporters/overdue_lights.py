@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from exporters.xlsx_common import clean_text
+
 LIGHT_TEXT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 HEADERS = ("处置单位", "案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
 
@@ -46,7 +48,8 @@ def write_lights(lights: Iterable, path: Path, *, as_of: str) -> int:
 
 
 def _text(ws, value: str, *, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    # imported text may hold control characters, which openpyxl refuses (IllegalCharacterError)
+    cell = WriteOnlyCell(ws, value=clean_text(value)[0])
     cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)

@@ -55,3 +55,26 @@ def test_detail_and_about_rows_are_tall_enough_for_their_wrapped_text(db, tmp_pa
     about = wb["说明"]
     described = next(r for r in range(2, about.max_row + 1) if about.cell(r, 1).value == "规则说明")
     assert about.row_dimensions[described].height >= 2 * LINE_HEIGHT
+
+
+def test_lights_export_survives_control_characters_in_imported_text(tmp_path: Path):
+    """The importer keeps control characters in text (e.g. \\x07 in a unit's name); openpyxl refuses them."""
+    from decimal import Decimal
+
+    from exporters.overdue_lights import write_lights
+    from models.overdue import CaseLight
+
+    light = CaseLight(
+        case_no="=1+1",
+        unit="蓝田\x07开发区管委会",
+        minor="暴露\x1f垃圾",
+        deadline_at="2021-11-12 17:30:00",
+        used_share=Decimal("1.2345"),
+        light="red",
+        serious=False,
+    )
+    path = tmp_path / "lights.xlsx"
+    assert write_lights([light], path, as_of="2021-11-30 23:59:59") == 1
+    ws = openpyxl.load_workbook(path).active
+    assert [c.value for c in ws[3]][:3] == ["蓝田开发区管委会", "=1+1", "暴露垃圾"]
+    assert ws.cell(3, 2).data_type == "s"
