@@ -94,23 +94,37 @@ def measure_import(path: Path, db_path: Path) -> dict:
     }
 
 
-def _run(mode: str, *args: str) -> dict:
+def _run(mode: str, *args: str, script: Path | None = None) -> dict:
+    """Run this script (or the same script of another checkout, for --compare) in a fresh process."""
     out = subprocess.run(
-        [sys.executable, __file__, mode, *args], capture_output=True, text=True, check=True, encoding="utf-8"
+        [sys.executable, str(script or __file__), mode, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        encoding="utf-8",
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(label: str, xlsx: Path, csv_path: Path, work: Path) -> list[dict]:
+def _fresh_import(path: Path, db_path: Path, script: Path | None = None) -> dict:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    result = _run("--import", str(path), str(db_path), script=script)
+    result["db_mb"] = round(db_path.stat().st_size / 1024**2, 1)
+    return result
+
+
+def bench(label: str, xlsx: Path, csv_path: Path, work: Path, before: Path | None = None) -> list[dict]:
     results = []
     for path, kind in ((xlsx, "xlsx"), (csv_path, "csv")):
         bare = _run("--bare", str(path))
-        db_path = work / f"{label}-{kind}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db_path) + suffix).unlink(missing_ok=True)
-        full = _run("--import", str(path), str(db_path))
+        if before is not None:
+            old = _fresh_import(path, work / f"{label}-{kind}-before.db", before / "tests/bench/bench_import.py")
+        full = _fresh_import(path, work / f"{label}-{kind}.db")
         ratio = full["rows_per_s"] / bare["rows_per_s"]
         results.append({"file": f"{label}.{kind}", "bare": bare, "import": full, "ratio": round(ratio, 2)})
+        if before is not None:
+            results[-1]["before"] = old
         print(
             f"{label + '.' + kind:>16}: bare {'calamine' if kind == 'xlsx' else 'csv'} {bare['rows_per_s']:>9,} rows/s"
             f" ({bare['seconds']} s, {bare['peak_mb']} MB) | import {full['rows_per_s']:>9,} rows/s"
@@ -119,6 +133,23 @@ def bench(label: str, xlsx: Path, csv_path: Path, work: Path) -> list[dict]:
             flush=True,
         )
     return results
+
+
+def print_comparison(results: list[dict], before: Path) -> None:
+    """Before/after table: the same files, the same run, bare reader beside both imports."""
+    print(f"\nbefore = {before}, after = {ROOT}")
+    print(
+        f"{'file':<16} {'bare rows/s':>11} | {'before rows/s':>13} {'after rows/s':>12} {'speed-up':>8}"
+        f" | {'parent MB b/a':>13} | {'child MB b/a':>13} | {'db MB b/a':>11}"
+    )
+    for r in results:
+        old, new = r["before"], r["import"]
+        print(
+            f"{r['file']:<16} {r['bare']['rows_per_s']:>11,} | {old['rows_per_s']:>13,} {new['rows_per_s']:>12,}"
+            f" {new['rows_per_s'] / old['rows_per_s']:>7.2f}×"
+            f" | {old['parent_peak_mb']!s:>6}/{new['parent_peak_mb']!s:<6}"
+            f" | {old['child_peak_mb']!s:>6}/{new['child_peak_mb']!s:<6} | {old['db_mb']!s:>5}/{new['db_mb']!s:<5}"
+        )
 
 
 def main() -> int:
@@ -131,13 +162,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=500_000, help="rows in the large export (0 = skip it)")
     parser.add_argument("--folder", default=str(Path(tempfile.gettempdir()) / "chengguan-bench"))
+    parser.add_argument("--compare", metavar="CHECKOUT", help="also import with another checkout (git worktree)")
     args = parser.parse_args()
+    before = Path(args.compare).resolve() if args.compare else None
     folder = Path(args.folder)
     folder.mkdir(parents=True, exist_ok=True)
     print(f"files in {folder} (cached between runs)", flush=True)
-    results = bench("demo-month", *make_files(folder, "demo-month", 1, None), folder)
+    results = bench("demo-month", *make_files(folder, "demo-month", 1, None), folder, before)
     if args.rows:
-        results += bench(f"{args.rows // 1000}k", *make_files(folder, f"rows-{args.rows}", 10, args.rows), folder)
+        files = make_files(folder, f"rows-{args.rows}", 10, args.rows)
+        results += bench(f"{args.rows // 1000}k", *files, folder, before)
+    if before is not None:
+        print_comparison(results, before)
     print("\ntargets:")
     for r in results:
         if r["file"].endswith(".xlsx"):
