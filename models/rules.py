@@ -447,6 +447,15 @@ def _scheme(data: dict, rules_raw: list[dict], family: str, loc: _Locator, file_
         score=_decimal(raw_nc.get("score", 100), file_name, nc_line, "no_cases.score"),
         label=str(raw_nc.get("label", "无案件")),
     )
+    # these numbers become score lines as they stand (cli.md: every line already has two decimals)
+    for key, value, line in (
+        ("base", base, line_of("base")),
+        ("cap", cap, line_of("cap")),
+        ("floor", floor, line_of("floor")),
+        ("no_cases.score", no_cases.score, loc.key("score", section=nc_line - 1) if "score" in raw_nc else nc_line),
+    ):
+        if value is not None and value.normalize().as_tuple().exponent < -2:
+            raise _fail(file_name, line, f"「{key}」最多两位小数（得分的每一行都保留两位小数），收到「{value}」")
     rules = tuple(_rule(raw, index, family, loc, file_name) for index, raw in enumerate(rules_raw))
     ids = [r.id for r in rules]
     for index, rule_id in enumerate(ids):
