@@ -51,6 +51,8 @@ FIGURE_LABELS: dict[str, str] = {
     "serious_overdue": "严重超期",
 }
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+# the store's codes for where a deadline came from, as the office reads them
+DEADLINE_SOURCE_LABELS = {"export": "导出文件", "limit": "按处置时限计算"}
 COLUMNS: list[str] = [*CASE_FIELDS, "deadline_source"]
 TEXT_SEARCH_FIELDS = ("case_no", "description", "address", "minor", "major", "unit", "street", "community", "grid")
 HEADER_ROW = 15  # fixed: rows 1–13 describe the filter, row 14 is blank
@@ -207,11 +209,14 @@ def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> Case
 
     # Pass 2: write the rows.
     datetimes = {positions[f] for f, kind in CASE_FIELDS.items() if kind == "datetime"}
+    source_column = positions["deadline_source"]
     for row in _rows(db, kept):
         out: list = []
         for index, value in enumerate(row):
             if value is None or value == "":
                 out.append(None)
+            elif index == source_column:
+                out.append(DEADLINE_SOURCE_LABELS.get(value, value))
             elif index in datetimes:
                 try:  # a real date-time (sortable, filterable); openpyxl gives it a date-time format
                     out.append(datetime.fromisoformat(value))
