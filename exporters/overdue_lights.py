@@ -7,6 +7,7 @@ formula), one row per case, grouped by unit as the GUI shows them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -38,7 +39,7 @@ def write_lights(lights: Iterable, path: Path, *, as_of: str) -> int:
                 _text(ws, c.case_no),
                 _text(ws, getattr(c, "minor", "") or ""),
                 _text(ws, str(getattr(c, "deadline_at", "") or "")),
-                _text(ws, "" if share is None else f"{share * 100:.0f}%"),
+                _text(ws, "" if share is None else f"{(share * 100).quantize(Decimal(1), ROUND_HALF_UP)}%"),
                 _text(ws, LIGHT_TEXT.get(c.light, c.light)),
                 _text(ws, "是" if getattr(c, "serious", False) else ""),
             ]

@@ -105,3 +105,21 @@ def test_case_list_says_where_a_deadline_came_from_in_chinese(db, tmp_path: Path
     column = header.index("截止时间来源")
     got = {row[0].value: row[column].value for row in ws.iter_rows(min_row=16)}
     assert got == {"E1": "导出文件", "L1": "按处置时限计算", "N1": None}
+
+
+def test_lights_export_rounds_the_used_share_half_up(tmp_path: Path):
+    """f"{Decimal:.0f}" rounds half-even: a share of 0.8650 printed "86%" instead of "87%"."""
+    from decimal import Decimal
+
+    from exporters.overdue_lights import write_lights
+    from models.overdue import CaseLight
+
+    lights = [
+        CaseLight(case_no=f"C{i}", unit="西桥街道办事处", minor="暴露垃圾", deadline_at=None, used_share=Decimal(share),
+                  light="yellow", serious=False)
+        for i, share in enumerate(["0.8650", "0.8750", "0.8649"])
+    ]  # fmt: skip
+    path = tmp_path / "lights.xlsx"
+    write_lights(lights, path, as_of="2021-11-30 23:59:59")
+    ws = openpyxl.load_workbook(path).active
+    assert {ws.cell(r, 2).value: ws.cell(r, 5).value for r in range(3, 6)} == {"C0": "87%", "C1": "88%", "C2": "86%"}
