@@ -213,6 +213,7 @@ def extract(job: dict, conn: sqlite3.Connection) -> dict:
             missing_required=mapping.missing_required,
             missing_message=mapping.missing_message,
             signature=hdr.signature(headers),
+            raw_headers=_unique_keys(headers),
         )
         skipped = [(n, "标题行" if any(c) else "空行") for n, c in head[:index]]
         if preview is not None:

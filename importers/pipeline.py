@@ -207,10 +207,19 @@ _FIELDS = list(CASE_FIELDS)
 _STORE_COLS = [*_FIELDS, "cancelled", "deadline_source", "raw", "row_no"]
 
 
+def _raw_cells(raw: str) -> str:
+    """SQL: a stored raw row as a JSON array of cell texts (rows imported before schema 3 hold an object)."""
+    as_array = f"(SELECT json_group_array(value) FROM json_each({raw}))"
+    return f"CASE WHEN json_type({raw}) = 'object' THEN {as_array} ELSE {raw} END"
+
+
 def _changed(old: str, new: str) -> str:
     """SQL: the incoming row differs from the stored one (a limit-computed deadline is not a change)."""
     parts = [f"{old}.{c} IS NOT {new}.{c}" for c in _FIELDS if c != "deadline_at"]
-    parts += [f"{old}.cancelled IS NOT {new}.cancelled", f"{old}.raw IS NOT {new}.raw"]
+    parts += [
+        f"{old}.cancelled IS NOT {new}.cancelled",
+        f"{old}.raw IS NOT {new}.raw AND {_raw_cells(f'{old}.raw')} IS NOT {new}.raw",
+    ]
     same_deadline = f"{old}.deadline_at IS {new}.deadline_at"
     parts.append(f"NOT ({same_deadline} OR ({new}.deadline_at IS NULL AND {old}.deadline_source = 'limit'))")
     return "(" + " OR ".join(parts) + ")"
@@ -220,10 +229,16 @@ _COUNT_NEW = (
     "SELECT COUNT(*) FROM staging.rows r WHERE r.rid BETWEEN ? AND ?"
     " AND NOT EXISTS (SELECT 1 FROM main.cases c WHERE c.case_no = r.case_no)"
 )
+# history keeps the previous row self-describing: its raw cells as {header: text} again
+_RAW_OBJECT = (
+    "CASE WHEN json_type(c.raw) = 'object' THEN json(c.raw) ELSE (SELECT json_group_object("
+    "COALESCE(h.value, '列' || (r.key + 1)), r.value) FROM json_each(c.raw) r LEFT JOIN json_each("
+    "(SELECT raw_headers FROM main.imports i WHERE i.id = c.import_id)) h ON h.key = r.key) END"
+)
 _OLD_JSON = (
     "json_object("
     + ", ".join(f"'{c}', c.{c}" for c in [*_FIELDS, "deadline_source", "cancelled"])
-    + ", 'raw', json(c.raw), 'import_id', c.import_id, 'row_no', c.row_no)"
+    + f", 'raw', {_RAW_OBJECT}, 'import_id', c.import_id, 'row_no', c.row_no)"
 )
 _HISTORY = (
     f"INSERT INTO main.case_history(case_no, replaced_at, replaced_by_import, old) SELECT c.case_no, ?, ?, {_OLD_JSON}"
@@ -256,7 +271,7 @@ def _merge(db, report: ImportReport, audit: dict, meta: dict, staging: Path, map
         with transaction(db):
             import_id = conn.execute(
                 "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, sheet, header_row, mapping,"
-                " skipped_rows, started_at, outcome) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'ok')",
+                " skipped_rows, started_at, outcome, raw_headers) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'ok', ?)",
                 (
                     audit["file_name"],
                     audit["file_path"],
@@ -269,6 +284,7 @@ def _merge(db, report: ImportReport, audit: dict, meta: dict, staging: Path, map
                     json.dumps(meta.get("mapping") or {}, ensure_ascii=False),
                     json.dumps(meta.get("skipped") or [], ensure_ascii=False),
                     audit["started_at"],
+                    json.dumps(meta.get("raw_headers") or [], ensure_ascii=False),
                 ),
             ).lastrowid
             total = conn.execute("SELECT COUNT(*), COALESCE(MAX(rid), 0) FROM staging.rows").fetchone()

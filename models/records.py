@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 # field -> kind: text | datetime | int | flag
 CASE_FIELDS: dict[str, str] = {
     "case_no": "text",
@@ -66,3 +68,24 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 KINDS = ("部件", "事件")
+
+
+def raw_dict(db, raw: str | None, import_id: int | None) -> dict[str, str]:
+    """The original row as {header: cell text}. Imports store a JSON array of cell texts with the header
+    list once in imports.raw_headers (schema 3, a third of the bytes per case); older rows hold an object."""
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {"原始内容": raw or ""}
+    if isinstance(value, dict):
+        return value
+    row = db.execute("SELECT raw_headers FROM imports WHERE id = ?", (import_id,)).fetchone()
+    headers = json.loads(row[0]) if row and row[0] else []
+    headers += [f"列{i}" for i in range(len(headers) + 1, len(value) + 1)]
+    return {h: "" if v is None else str(v) for h, v in zip(headers, value, strict=False)}
+
+
+def raw_row(db, case_no: str) -> dict[str, str] | None:
+    """One case's original row as {header: cell text}, or None for an unknown case number."""
+    row = db.execute("SELECT raw, import_id FROM cases WHERE case_no = ?", (case_no,)).fetchone()
+    return None if row is None else raw_dict(db, row[0], row[1])

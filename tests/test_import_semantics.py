@@ -11,6 +11,7 @@ import pytest
 import main
 from importers import pipeline
 from importers.pipeline import import_file, import_files, preview_file
+from models.records import raw_row
 from models.store import open_db
 from tests.fixtures.import_builders import sample_rows, write_csv, write_xlsx
 
@@ -107,7 +108,7 @@ def test_aliases_channels_and_original_text(db, tmp_path):
     import_file(db, write_xlsx(tmp_path / "alias.xlsx", rows))
     first = db.execute("SELECT unit, minor, source, channel, raw FROM cases WHERE case_no='202111160744'").fetchone()
     assert first[:4] == ("蓝田开发区管委会", "雨水箅子", "信息采集", "网格巡查采集")
-    raw = json.loads(first[4])
+    raw = raw_row(db, "202111160744")
     assert (raw["处置部门"], raw["小类"]) == ("蓝田管委会", "雨水篦子")
     second = db.execute("SELECT source, channel FROM cases WHERE case_no='202111160745'").fetchone()
     assert second == ("公众举报", "12319城管服务热线")
