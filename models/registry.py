@@ -79,12 +79,13 @@ def subtree(db: sqlite_utils.Database, name: str) -> list[str]:
 
 
 def unknown_units(db: sqlite_utils.Database) -> list[tuple[str, int]]:
-    """Units met in imported cases but not in the registry, with their case counts, for the user to place."""
+    """Units met in imported cases but neither registered nor an alias, with case counts, for the user to place."""
     return [
         tuple(r)
         for r in db.execute(
             """SELECT c.unit, COUNT(*) FROM cases c
                WHERE c.unit IS NOT NULL AND c.unit <> '' AND c.unit NOT IN (SELECT name FROM units)
+                 AND c.unit NOT IN (SELECT alias FROM unit_aliases)
                GROUP BY c.unit ORDER BY COUNT(*) DESC, c.unit"""
         )
     ]
@@ -125,6 +126,8 @@ def set_unit(
             if value is not None:
                 db.execute(f"UPDATE units SET {column} = ? WHERE name = ?", (value or None, name))
         if alias:
+            if alias == name or db.execute("SELECT 1 FROM units WHERE name = ?", (alias,)).fetchone():
+                raise RegistryError(f"别名「{alias}」已是登记单位的名称，不能再作别名")
             db.execute(
                 "INSERT INTO unit_aliases(alias, unit) VALUES (?, ?)"
                 " ON CONFLICT(alias) DO UPDATE SET unit = excluded.unit",

@@ -81,3 +81,18 @@ def test_export_into_a_folder_uses_the_suggested_name(demo_db_path, tmp_path, ca
     )
     assert code == 0
     assert (out / "案件清单_2021-11_结案_芗城区城市管理局.xlsx").is_file()
+
+
+def test_an_alias_places_an_unknown_unit_and_cannot_be_a_registered_name(tmp_path, capsys):
+    from tests.conftest import insert_cases
+
+    path = str(tmp_path / "x.db")
+    db = open_db(path)
+    insert_cases(db, [{"case_no": "202111010001", "unit": "蓝田开发区新名", "filed_at": "2021-11-01 09:00:00"}])
+    assert registry.unknown_units(db) == [("蓝田开发区新名", 1)]
+    assert main.main(["--db", path, "units", "set", "蓝田开发区管委会", "--alias", "蓝田开发区新名"]) == 0
+    assert registry.unknown_units(db) == []
+    capsys.readouterr()
+    assert main.main(["--db", path, "units", "set", "蓝田开发区管委会", "--alias", "龙文区政府"]) == 2
+    assert "别名「龙文区政府」已是登记单位的名称" in capsys.readouterr().err
+    assert main.main(["--db", path, "units", "set", "蓝田开发区管委会", "--alias", "蓝田开发区管委会"]) == 2
