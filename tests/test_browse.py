@@ -38,6 +38,9 @@ def test_without_a_period_pages_go_by_case_number(db):
     assert [r[0] for r in browse.fetch_page(db, q, None, 10)] == ["C1", "C2", "C3", "C4"]
     assert browse.reads_lazily(q)
     assert not browse.reads_lazily(browse.CaseQuery(unit="甲"))  # may scan: the worker lists the numbers
+    nov = parse_label("2021-11")
+    assert browse.reads_lazily(browse.CaseQuery(period=nov, unit="甲"))  # idx_cases_unit_filed
+    assert not browse.reads_lazily(browse.CaseQuery(period=nov, date_field="reported_at", unit="甲"))
 
 
 def test_search_matches_number_address_or_description_literally(db):

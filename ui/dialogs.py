@@ -29,6 +29,13 @@ def ask(parent: QWidget | None, text: str, title: str | None = None) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def text_input(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    from PySide6.QtWidgets import QInputDialog
+
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value.strip() if ok and value.strip() else None
+
+
 def open_files(parent: QWidget | None, title: str, filters: str) -> list[Path]:
     names, _ = QFileDialog.getOpenFileNames(parent, title, "", filters)
     return [Path(n) for n in names]

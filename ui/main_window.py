@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.scores = ScoresPage(self.ctx)
         self.overdue = OverduePage(self.ctx)
         self.cases = CasesPage(self.ctx)
-        self.exports = ExportsPage(self.ctx, charts=lambda: self.dashboard.charts, rules=self.scores.rule_set)
+        self.exports = ExportsPage(self.ctx, charts=self._dashboard_charts, rules=self.scores.rule_set)
         self.settings_page = SettingsPage(self.ctx)
         self.pages: list[Page] = [
             self.imports,
@@ -171,6 +171,10 @@ class MainWindow(QMainWindow):
         self.imports.imported.connect(self._after_import)
 
         self._restore()
+
+    def _dashboard_charts(self) -> dict:
+        self.dashboard.build_charts()
+        return self.dashboard.charts
 
     # ------------------------------------------------------------ persistence
     def _restore(self) -> None:
@@ -294,8 +298,8 @@ class MainWindow(QMainWindow):
         self.meeting.closed.connect(self._meeting_closed)
         self.meeting.showFullScreen()
         screen = self.screen() or self.meeting.screen()
-        if screen is not None:  # without a window manager showFullScreen alone may keep the old size
-            self.meeting.setGeometry(screen.geometry())
+        if screen is not None and self.meeting.geometry() != screen.geometry():
+            self.meeting.setGeometry(screen.geometry())  # no window manager (a bare X server) ignores full screen
         self.meeting.activateWindow()
 
     def _meeting_closed(self) -> None:

@@ -105,9 +105,19 @@ def cold_start_child(db_path: str, settings_path: str) -> None:
     _pump_until(app, lambda: dash.doc is not None, 30)
     window.repaint()  # paint now, synchronously, with the figures in the tiles
     app.processEvents()
-    painted = time.perf_counter()
+    tiles_painted = time.perf_counter()
+    _pump_until(app, lambda: bool(dash.charts), 30)  # the charts follow the first paint
+    window.repaint()
+    app.processEvents()
+    charts_painted = time.perf_counter()
     tiles = {k: t.value.text() for k, t in dash.tiles.items()}
-    print(json.dumps({"in_process_s": round(painted - started, 3), "tiles": tiles}, ensure_ascii=False), flush=True)
+    doc = {
+        "tiles_s": round(tiles_painted - started, 3),
+        "in_process_s": round(charts_painted - started, 3),
+        "tiles": tiles,
+        "kinds_chart": dash.kinds.values,
+    }
+    print(json.dumps(doc, ensure_ascii=False), flush=True)
     window.close()
 
 
@@ -127,12 +137,15 @@ def bench_cold_start(store: Path, work: Path, runs: int = 3) -> dict:
         wall = time.perf_counter() - launched
         line = next(x for x in out.stdout.splitlines() if x.startswith("{"))
         doc = json.loads(line)
-        doc["from_launch_s"] = round(wall, 3)
+        doc["from_launch_s"] = round(wall, 3)  # to the charts painted, interpreter start included
+        doc["tiles_from_launch_s"] = round(wall - doc["in_process_s"] + doc["tiles_s"], 3)
         results.append(doc)
     return {
         "from_launch_s": [r["from_launch_s"] for r in results],
+        "tiles_from_launch_s": [r["tiles_from_launch_s"] for r in results],
         "in_process_s": [r["in_process_s"] for r in results],
         "tiles": results[-1]["tiles"],
+        "kinds_chart": results[-1]["kinds_chart"],
     }
 
 
@@ -196,13 +209,14 @@ def bench_import_latency(csv_path: Path, work: Path) -> dict:
         started = time.perf_counter()
         model.fetchMore(QModelIndex())
         reads.append((time.perf_counter() - started) * 1000)
+    # a sparse unit on the 上报时间 range: the worker lists the numbers, the table reads 200-row blocks by key
     cases.unit.setCurrentText("芗城区城市管理局")
     cases.apply_filters()
     _pump_until(app, lambda: window.tasks.idle(), 600)
-    for _ in range(10):
-        started = time.perf_counter()
-        model.fetchMore(QModelIndex())
-        reads.append((time.perf_counter() - started) * 1000)
+    for row in range(0, min(model.rowCount(), 4000), 200):
+        model.slowest_read_ms = 0.0
+        model.data(model.index(row, 0))
+        reads.append(model.slowest_read_ms)
     window.close()
     return {
         "rows": report.rows_read,
@@ -226,6 +240,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=500_000, help="rows of the import file (default 500,000)")
     parser.add_argument("--work", help="folder for cached files (default: a temp folder)")
+    parser.add_argument("--only", choices=["cold", "latency"], help="run one part")
     parser.add_argument("--cold-start-child", nargs=2, metavar=("DB", "SETTINGS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cold_start_child:
@@ -234,21 +249,25 @@ def main() -> int:
     work = Path(args.work) if args.work else Path(tempfile.gettempdir()) / "chengguan-bench-ui"
     work.mkdir(parents=True, exist_ok=True)
     print(f"work folder: {work}", flush=True)
-    store = demo_store(work)
-    cold = bench_cold_start(store, work)
-    print("cold start to a painted dashboard (demo store):", json.dumps(cold, ensure_ascii=False), flush=True)
-    csv_path = make_csv(work, args.rows)
-    latency = bench_import_latency(csv_path, work)
-    print("import on the worker, UI latency probe:", json.dumps(latency, ensure_ascii=False), flush=True)
-    ok_cold = min(cold["from_launch_s"]) < 2.0
-    ok_block = latency["max_block_ms"] < 100
-    ok_reads = latency["page_read_max_ms"] < 50
-    print(
-        f"cold start {min(cold['from_launch_s']):.2f} s ({'ok' if ok_cold else 'OVER'} < 2 s); "
-        f"max UI block {latency['max_block_ms']} ms ({'ok' if ok_block else 'OVER'} < 100 ms); "
-        f"page read max {latency['page_read_max_ms']} ms ({'ok' if ok_reads else 'OVER'} < 50 ms)"
-    )
-    return 0 if ok_cold and ok_block and ok_reads else 1
+    verdicts = []
+    if args.only in (None, "cold"):
+        store = demo_store(work)
+        cold = bench_cold_start(store, work, runs=5)
+        print("cold start to a painted dashboard (demo store):", json.dumps(cold, ensure_ascii=False), flush=True)
+        best = min(cold["from_launch_s"])
+        verdicts.append(
+            (f"cold start {best:.2f} s (median {statistics.median(cold['from_launch_s']):.2f})", best < 2.0, "< 2 s")
+        )
+    if args.only in (None, "latency"):
+        csv_path = make_csv(work, args.rows)
+        latency = bench_import_latency(csv_path, work)
+        print("import on the worker, UI latency probe:", json.dumps(latency, ensure_ascii=False), flush=True)
+        verdicts.append((f"max UI block {latency['max_block_ms']} ms", latency["max_block_ms"] < 100, "< 100 ms"))
+        verdicts.append(
+            (f"page read max {latency['page_read_max_ms']} ms", latency["page_read_max_ms"] < 50, "< 50 ms")
+        )
+    print("; ".join(f"{text} ({'ok' if ok else 'OVER'} {target})" for text, ok, target in verdicts))
+    return 0 if all(ok for _t, ok, _g in verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ def test_overdue_page_groups_lights_by_unit_and_exports(make_window, demo_copy, 
 def test_exports_page_writes_bulletin_case_list_and_chart_png(make_window, demo_copy, qtbot, tmp_path):
     window = make_window(demo_copy)
     window.show_page(window.pages.index(window.dashboard))
-    qtbot.waitUntil(lambda: window.dashboard.doc is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None and bool(window.dashboard.charts), timeout=30000)
     page = window.exports
     window.show_page(window.pages.index(page))
     page.make_bulletin()
@@ -207,3 +207,23 @@ def test_settings_validate_before_saving_and_save_through_the_core(make_window, 
     unit = registry.units_by_name(db)["新设街道办事处"]
     assert (unit.category, unit.parent, unit.aliases) == ("B", "芗城区政府", ("新设街道",))
     db.conn.close()
+
+
+def test_rule_sets_can_be_made_default_and_copied(make_window, tmp_path, qtbot, monkeypatch):
+    from models import rules
+
+    monkeypatch.setattr(rules, "user_rules_dir", lambda: tmp_path / "rules")
+    window = make_window(tmp_path / "store.db")
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    settle(window)
+    names = [r.name for r in page.data["rule_sets"]]
+    assert "default" in names and "gb_composite" in names
+    page.rules.table.selectRow(names.index("gb_composite"))
+    page.make_default_rules()
+    settle(window)
+    assert page.data["default_rules"] == "gb_composite"
+    page.copy_selected_rules("本市细则")
+    settle(window)
+    assert (tmp_path / "rules" / "本市细则.toml").is_file()
+    assert "本市细则" in [r.name for r in page.data["rule_sets"]]

@@ -113,12 +113,13 @@ def test_period_picker_steps_months_quarters_and_ranges(qtbot):
 def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_copy, qtbot):
     window = make_window(demo_copy)
     window.show_page(window.pages.index(window.dashboard))
-    qtbot.waitUntil(lambda: window.dashboard.doc is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None and bool(window.dashboard.charts), timeout=30000)
     window.show_page(window.pages.index(window.scores))
     qtbot.waitUntil(lambda: window.scores.doc is not None, timeout=60000)
     qtbot.keyClick(window, Qt.Key.Key_F11)
     meeting = window.meeting
-    assert meeting is not None and meeting.isFullScreen()
+    assert meeting is not None
+    qtbot.waitUntil(meeting.isFullScreen, timeout=5000)
     titles = [title for title, _w in meeting.slides]
     assert titles[0] == "2021-11 运行概况"
     assert any("A类单位" in t for t in titles) and any("高发事件小类" in t for t in titles)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from models import browse
 from models.periods import Period, parse_label
-from ui.charts import PALETTE, BarChart, TrendChart
 from ui.pages.base import AppContext, Page
 from ui.startup import dashboard_data
 from ui.widgets import Tile
@@ -57,13 +57,54 @@ class DashboardPage(Page):
             tile.clicked.connect(lambda f=figure, c=caption: self._open_figure(f, self.tr(c)))
             self.tiles[key] = tile
             tiles.addWidget(tile)
+        # The six pyqtgraph charts are built right after the first paint: importing pyqtgraph and making
+        # six plots costs ~0.8 s, and the tiles (the figures people look for first) need not wait for it.
+        self.scale = scale
+        self.charts: dict = {}
+        self._charts_pending = False
+        self.grid = QGridLayout()
+        self.placeholders = []
+        for index in range(6):
+            frame = QFrame()
+            frame.setFrameShape(QFrame.Shape.StyledPanel)
+            self.placeholders.append(frame)
+            self.grid.addWidget(frame, index // 3, index % 3)
+        for c in range(3):
+            self.grid.setColumnStretch(c, 1)
+        self.note = QLabel("")
+        self.note.setObjectName("note")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(tiles)
+        charts = QWidget()
+        charts.setLayout(self.grid)
+        layout.addWidget(charts, 1)
+        layout.addWidget(self.note)
+
+    # ------------------------------------------------------------ charts
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        QTimer.singleShot(1500, self.build_charts)  # no figures coming (an empty store): build them anyway
+
+    def _schedule_charts(self) -> None:
+        if not self.charts and not self._charts_pending:
+            self._charts_pending = True
+            QTimer.singleShot(0, self.build_charts)
+
+    def build_charts(self) -> None:
+        if self.charts:
+            return
+        from ui.charts import BarChart, TrendChart
+
+        scale = self.scale
         self.sources = BarChart(self.tr("受理来源"), scale=scale)
         self.channels = BarChart(self.tr("受理渠道"), horizontal=True, scale=scale)
         self.kinds = BarChart(self.tr("部件 / 事件"), scale=scale)
         self.top_parts = BarChart(self.tr("高发部件小类"), horizontal=True, scale=scale)
         self.top_events = BarChart(self.tr("高发事件小类"), horizontal=True, scale=scale)
         self.trend = TrendChart(self.tr("近12个月趋势"), scale=scale)
-        self.charts = {
+        charts = {
             "sources": self.sources,
             "channels": self.channels,
             "kinds": self.kinds,
@@ -77,25 +118,14 @@ class DashboardPage(Page):
         self.top_parts.clicked.connect(lambda i: self._minor_clicked("部件", self.top_parts, i))
         self.top_events.clicked.connect(lambda i: self._minor_clicked("事件", self.top_events, i))
         self.trend.clicked.connect(self._trend_clicked)
-        grid = QGridLayout()
-        grid.addWidget(self.sources, 0, 0)
-        grid.addWidget(self.channels, 0, 1)
-        grid.addWidget(self.kinds, 0, 2)
-        grid.addWidget(self.top_parts, 1, 0)
-        grid.addWidget(self.top_events, 1, 1)
-        grid.addWidget(self.trend, 1, 2)
-        for c in range(3):
-            grid.setColumnStretch(c, 1)
-        self.note = QLabel("")
-        self.note.setObjectName("note")
-        self.note.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(tiles)
-        charts = QWidget()
-        charts.setLayout(grid)
-        layout.addWidget(charts, 1)
-        layout.addWidget(self.note)
+        for index, chart in enumerate(charts.values()):
+            placeholder = self.placeholders[index]
+            self.grid.replaceWidget(placeholder, chart)
+            placeholder.deleteLater()
+        self.placeholders = []
+        self.charts = charts
+        if self.doc is not None:
+            fill_charts(self, self.doc, self.trend_rows)
 
     # ------------------------------------------------------------ data
     def reload(self) -> None:
@@ -124,7 +154,10 @@ class DashboardPage(Page):
             elif key == "disposal_rate":
                 note = self.tr("应处置 {0}").format(doc.get("need_dispose", "—"))
             self.tiles[key].set_value(tile_value(doc, key, is_rate), note)
-        fill_charts(self, doc, trend_rows)
+        if self.charts:
+            fill_charts(self, doc, trend_rows)
+        else:  # the tiles' repaint is already queued; the charts come right after it
+            self._schedule_charts()
         defs = doc.get("definitions") or {}
         self.note.setText(
             self.tr("口径：应结案数 = {0}；统计截止：{1}；点击数字、柱或点可查看对应案件。").format(
@@ -167,7 +200,7 @@ class DashboardPage(Page):
         kind = self.kinds.labels[index]
         self._open_numbers(self.ctx.period, "filed", f"{self.ctx.period.label} {kind}", kind=kind)
 
-    def _minor_clicked(self, kind: str, chart: BarChart, index: int) -> None:
+    def _minor_clicked(self, kind: str, chart, index: int) -> None:
         minor = chart.labels[index]
         self._open_numbers(
             self.ctx.period, "filed", f"{self.ctx.period.label} {kind} · {minor}", kind=kind, minor=minor
@@ -180,6 +213,8 @@ class DashboardPage(Page):
 
 def fill_charts(view, doc: dict, trend_rows: list[dict]) -> None:
     """Fill the six charts of a dashboard-like view (the page, or a meeting-mode slide set)."""
+    from ui.charts import PALETTE
+
     defs = doc.get("definitions") or {}
     sources = (doc.get("accepted") or {}).get("sources") or []
     source_color = {s["name"]: PALETTE[i % len(PALETTE)] for i, s in enumerate(sources)}

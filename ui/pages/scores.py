@@ -43,10 +43,13 @@ def scores_data(db, period: Period, rules: str | None) -> tuple[dict, dict]:
     return score_document(db, period, rules=rules), stats_document(db, period)
 
 
-def rule_set_names(db) -> list[tuple[str, str]]:
-    from models.rules import list_rule_sets
+def rule_set_names(db) -> tuple[list[tuple[str, str]], str]:
+    """The rule sets to choose from, and the one chosen in settings (what `scores` uses without --rules)."""
+    from models.rules import DEFAULT_NAME, SETTING_KEY, list_rule_sets
+    from models.store import get_setting
 
-    return [(r.name, str(getattr(r, "version", ""))) for r in list_rule_sets()]
+    names = [(r.name, str(getattr(r, "version", ""))) for r in list_rule_sets()]
+    return names, get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
 
 
 def record_adjustment(db, period: Period, rules: str | None, **fields) -> tuple[dict, dict]:
@@ -229,7 +232,8 @@ class ScoresPage(Page):
             on_error=self.fail,
         )
 
-    def _fill_rules(self, names: list[tuple[str, str]]) -> None:
+    def _fill_rules(self, result: tuple[list[tuple[str, str]], str]) -> None:
+        names, default = result
         self.rules.blockSignals(True)
         current = combo_value(self.rules)
         self.rules.clear()
@@ -238,7 +242,7 @@ class ScoresPage(Page):
         if current:
             self.rules.setCurrentIndex(max(0, self.rules.findData(current)))
         else:
-            self.rules.setCurrentIndex(max(0, self.rules.findData("default")))
+            self.rules.setCurrentIndex(max(0, self.rules.findData(default)))
         self.rules.blockSignals(False)
 
     def _rules_changed(self) -> None:

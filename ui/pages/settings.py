@@ -43,12 +43,20 @@ def load_settings(db) -> dict:
         "unknown_units": registry.unknown_units(db),
         "categories": registry.categories(db),
         "rule_sets": list_rule_sets(),
+        "default_rules": _default_rules(db),
         "header_fields": reference.header_fields(db),
         "aliases": reference.list_header_aliases(db),
         "limits": reference.list_time_limits(db),
         "holidays": reference.list_holiday_overrides(db),
         "definitions": load_definitions(db),
     }
+
+
+def _default_rules(db) -> str:
+    from models.rules import DEFAULT_NAME, SETTING_KEY
+    from models.store import get_setting
+
+    return get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
 
 
 def save_units(db, rows: list[dict]) -> int:
@@ -91,6 +99,21 @@ def save_table(db, kind: str, rows: list) -> int:
         "limits": reference.save_time_limits,
         "holidays": reference.save_holiday_overrides,
     }[kind](db, rows)
+
+
+def set_default_rules(db, name: str) -> str:
+    from models.rules import SETTING_KEY, load_rule_set
+    from models.store import set_setting
+
+    rule_set = load_rule_set(name)  # refuse an unknown or malformed one before saving the choice
+    set_setting(db, SETTING_KEY, rule_set.name)
+    return rule_set.name
+
+
+def copy_rules(db, name: str, new_name: str) -> str:
+    from models.rules import copy_rule_set
+
+    return str(copy_rule_set(name, new_name))
 
 
 def save_definitions_job(db, defs) -> None:
@@ -184,6 +207,15 @@ class SettingsPage(Page):
             can_add=False,
         )
         self.rules.save.setVisible(False)
+        self.rules_default = QPushButton(self.tr("设为默认规则"))
+        self.rules_copy = QPushButton(self.tr("复制为新规则…"))
+        self.rules_folder = QPushButton(self.tr("打开规则文件夹"))
+        rule_buttons = self.rules.layout().itemAt(self.rules.layout().count() - 1).layout()
+        for button in (self.rules_default, self.rules_copy, self.rules_folder):
+            rule_buttons.insertWidget(0, button)
+        self.rules_default.clicked.connect(self.make_default_rules)
+        self.rules_copy.clicked.connect(self.copy_selected_rules)
+        self.rules_folder.clicked.connect(self._open_rules_folder)
         self.aliases = _EditTab(
             [self.tr(h) for h in ("字段", "表头别名", "优先级")],
             self.tr("导入时按优先级（小者优先）在表头中查找这些文字；一个表头只能对应一个字段。"),
@@ -265,9 +297,19 @@ class SettingsPage(Page):
             if unknown
             else ""
         )
+        default = data.get("default_rules")
         _set_rows(
             self.rules.table,
-            [[r.name, r.version, r.family, r.description, r.path.name if r.path else ""] for r in data["rule_sets"]],
+            [
+                [
+                    r.name + (self.tr("（默认）") if r.name == default else ""),
+                    r.version,
+                    r.family,
+                    r.description,
+                    str(r.path) if r.path else "",
+                ]
+                for r in data["rule_sets"]
+            ],
             editable=False,
         )
         labels = {f: label for f, label, _r in data["header_fields"]}
@@ -288,6 +330,52 @@ class SettingsPage(Page):
         self.def_deferred.setChecked(bool(d.exclude_deferred))
         self.def_parts.setValue(int(d.top_parts))
         self.def_events.setValue(int(d.top_events))
+
+    # ------------------------------------------------------------ rule sets
+    def selected_rules(self) -> str | None:
+        row = self.rules.table.currentRow()
+        if row < 0 or row >= len(self.data.get("rule_sets", [])):
+            return None
+        return self.data["rule_sets"][row].name
+
+    def make_default_rules(self) -> None:
+        name = self.selected_rules()
+        if name:
+            self.ctx.run(
+                set_default_rules,
+                name,
+                on_done=lambda n: self._saved(self.rules, 1),
+                on_error=lambda e: self._refused(self.rules, e),
+            )
+
+    def copy_selected_rules(self, new_name: str | None = None) -> None:
+        from ui import dialogs
+
+        name = self.selected_rules()
+        if not name:
+            return
+        new_name = new_name or dialogs.text_input(self, self.tr("复制规则"), self.tr("新规则名称"), f"{name}_副本")
+        if new_name:
+            self.ctx.run(
+                copy_rules,
+                name,
+                new_name,
+                on_done=lambda path: (
+                    self.rules.status.setText(self.tr("已复制到 {0}，用文本编辑器修改后重新打开本页").format(path)),
+                    self.refresh(),
+                ),
+                on_error=lambda e: self._refused(self.rules, e),
+            )
+
+    def _open_rules_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from models.rules import user_rules_dir
+
+        folder = user_rules_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # ------------------------------------------------------------ saving
     def _saved(self, tab: _EditTab, n: int) -> None:
