@@ -4,7 +4,8 @@ Run as ``python -m importers.child JOB.json``. python-calamine aborts the whole 
 files (upstream calamine issues #693, #714) and holds a whole sheet in memory, so the app never parses a
 spreadsheet in its own process: a child that dies means a refused file, and its memory is returned when it
 exits. The staging file carries rows, rejected rows, skipped rows and a meta table; the parent merges it.
-Progress goes to stdout as lines ``P done total``.
+Progress goes to stdout as lines ``P done total``. The rows go into chunk files (``rows-N.db``, announced as
+``C N rows``) so the parent merges one chunk while the child converts the next.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from models.records import CASE_FIELDS
 
 FAULT_ENV = "CHENGGUAN_IMPORT_CHILD_FAULT"  # test hook: abort | exit | hang
 BATCH = 5000
+MAX_CHUNKS = 8  # the parent attaches each chunk file (SQLite allows 10 attached databases); the last takes the rest
 PROGRESS_EVERY = 10_000
 STAGING_COLUMNS = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"]
 
@@ -37,8 +39,6 @@ def create_staging(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    cols = ", ".join(f"{c}" for c in STAGING_COLUMNS)
-    conn.execute(f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {cols})")
     conn.execute("CREATE TABLE rejected (row_no INTEGER, column_name TEXT, reason TEXT, raw TEXT)")
     conn.execute("CREATE TABLE skipped (row_no INTEGER, why TEXT)")
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -63,8 +63,9 @@ def _unique_keys(headers: list[str]) -> list[str]:
 class Extractor:
     """Turns the rows below the header into staging rows; row problems become rejected rows."""
 
-    def __init__(self, job: dict, conn: sqlite3.Connection, header_cells: list, mapping: hdr.Mapping):
+    def __init__(self, job: dict, conn: sqlite3.Connection, header_cells: list, mapping: hdr.Mapping, chunk_rows: int):
         self.conn = conn
+        self.batch = max(1, min(BATCH, chunk_rows))
         self.headers = hdr.header_texts(header_cells)
         self.width = len(self.headers)
         self.keys = _unique_keys(self.headers)
@@ -81,7 +82,7 @@ class Extractor:
             channels=job["channels"],
         )
         self.insert_sql = staging_insert_sql(self.keys)
-        self.writer = _Writer(conn)
+        self.writer = _Writer(conn, Path(job["staging"]), chunk_rows)
         self.rows: list[list] = []
         self.rejected: list[tuple] = []
         self.skipped: list[tuple[int, str]] = []
@@ -118,12 +119,12 @@ class Extractor:
             self.rejected_rows += 1
             return
         self.rows.append(out)
-        if len(self.rows) >= BATCH:
+        if len(self.rows) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
         if self.rows:
-            self.writer.put(self.insert_sql, self.rows)
+            self.writer.put(self.insert_sql, self.rows, is_rows=True)
             self.written += len(self.rows)
             self.rows = []
         if self.rejected:
@@ -131,38 +132,91 @@ class Extractor:
             self.rejected = []
 
 
+def chunk_path(staging: Path, index: int) -> Path:
+    return staging.with_name(f"rows-{index}.db")
+
+
+def _say(line: str) -> None:
+    """One stdout line, written whole (the writer thread and the reading thread both report)."""
+    with _SAY_LOCK:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+_SAY_LOCK = threading.Lock()
+
+
 class _Writer(threading.Thread):
     """Writes staging batches on a second thread: sqlite3 releases the GIL while SQLite works, so the
-    inserts overlap with converting the next batch (two cores: about a third off the child's time)."""
+    inserts overlap with converting the next batch (two cores: about a third off the child's time).
+    Rows go to chunk files of `chunk_rows` rows; each finished chunk is announced to the parent."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, staging: Path, chunk_rows: int):
         super().__init__(daemon=True)
         self.conn = conn
+        self.staging = staging
+        self.chunk_rows = max(1, chunk_rows)
+        self.index = 0
+        self.chunk: sqlite3.Connection | None = None
+        self.in_chunk = 0
         self.batches: queue.Queue = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
 
-    def put(self, sql: str, rows: list) -> None:
+    def put(self, sql: str, rows: list, is_rows: bool = False) -> None:
         if self.error is not None:
             raise self.error
-        self.batches.put((sql, rows))
+        self.batches.put((sql, rows, is_rows))
+
+    def _open_chunk(self) -> sqlite3.Connection:
+        self.index += 1
+        conn = sqlite3.connect(str(chunk_path(self.staging, self.index)), isolation_level=None)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute(f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {', '.join(STAGING_COLUMNS)})")
+        conn.execute("BEGIN")
+        self.in_chunk = 0
+        return conn
+
+    def _close_chunk(self) -> None:
+        if self.chunk is not None:
+            self.chunk.execute("COMMIT")
+            self.chunk.close()
+            self.chunk = None
+            _say(f"C {self.index} {self.in_chunk}")
 
     def run(self) -> None:
         while (item := self.batches.get()) is not None:
-            if self.error is None:
-                try:
-                    self.conn.executemany(*item)
-                except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
-                    self.error = exc
+            if self.error is not None:
+                continue
+            sql, rows, is_rows = item
+            try:
+                if not is_rows:
+                    self.conn.executemany(sql, rows)
+                    continue
+                if self.chunk is None:
+                    self.chunk = self._open_chunk()
+                self.chunk.executemany(sql, rows)
+                self.in_chunk += len(rows)
+                if self.in_chunk >= self.chunk_rows and self.index < MAX_CHUNKS:
+                    self._close_chunk()
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
+                self.error = exc
+        if self.error is None:
+            try:
+                self._close_chunk()  # the last chunk (the connection belongs to this thread)
+            except BaseException as exc:  # noqa: BLE001
+                self.error = exc
 
     def close(self) -> None:
-        self.batches.put(None)
-        self.join()
+        if self.is_alive():
+            self.batches.put(None)
+            self.join()
         if self.error is not None:
             raise self.error
 
 
 def _progress(done: int, total: int | None) -> None:
-    print(f"P {done} {total if total is not None else -1}", flush=True)
+    _say(f"P {done} {total if total is not None else -1}")
 
 
 def _peak_kb() -> int | None:
@@ -180,6 +234,18 @@ def _peak_kb() -> int | None:
         return None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak
+
+
+def _chunk_rows(job: dict, path: Path, total: int | None) -> int:
+    """Rows per chunk: about an eighth of the file (so the parent's merge keeps pace with the reading and
+    little is left to merge at the end), at most job["chunk"]. A CSV's row count is estimated from its size."""
+    limit = int(job.get("chunk") or 50_000)
+    if total is None:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            sample = fh.read(256 * 1024)
+        total = size * max(1, sample.count(b"\n")) // max(1, len(sample))
+    return max(1, min(limit, max(2000, total // MAX_CHUNKS + 1)))
 
 
 def extract(job: dict, conn: sqlite3.Connection) -> dict:
@@ -227,7 +293,8 @@ def extract(job: dict, conn: sqlite3.Connection) -> dict:
             return meta
         if mapping.missing_message:
             raise ImportRefused(file_name, mapping.missing_message)
-        extractor = Extractor(job, conn, header_cells, mapping)
+        chunk_rows = _chunk_rows(job, path, sheet.total)
+        extractor = Extractor(job, conn, header_cells, mapping, chunk_rows)
         extractor.skipped.extend(skipped)
         total = sheet.total
         done = 0

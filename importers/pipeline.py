@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int | None, str], None]
 ROOT = Path(__file__).resolve().parent.parent
-MERGE_CHUNK = 50_000
+MERGE_CHUNK = 200_000  # at most this many rows per staging chunk (the child picks about 1/8 of the file)
 CHILD_CRASH_REASON = "解析进程异常退出（退出码 {code}），文件可能已损坏或是恶意构造的"
 
 
@@ -119,6 +119,7 @@ def _job(db, path: Path, sniffed: Sniffed, staging: Path, mapping, preview: int 
         "format": sniffed.format,
         "encoding": sniffed.encoding,
         "staging": str(staging),
+        "chunk": MERGE_CHUNK,
         "header_config": hdr.load_header_config(db).to_json(),
         "mapping": mapping,
         "unit_aliases": dict(db.execute("SELECT alias, unit FROM unit_aliases").fetchall()),
@@ -128,8 +129,9 @@ def _job(db, path: Path, sniffed: Sniffed, staging: Path, mapping, preview: int 
     }
 
 
-def _run_child(job: dict, folder: Path, progress: ProgressFn | None, cancel) -> dict:
-    """Run importers.child on the job; return its meta. A dead child is a refused file; cancel kills it."""
+def _run_child(job: dict, folder: Path, progress: ProgressFn | None, cancel, on_chunk=None) -> dict:
+    """Run importers.child on the job; return its meta. Each finished chunk of rows goes to on_chunk(index)
+    while the child reads on. A dead child is a refused file; cancel kills it."""
     job_path = folder / "job.json"
     job_path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
     env = os.environ.copy()
@@ -161,6 +163,8 @@ def _run_child(job: dict, folder: Path, progress: ProgressFn | None, cancel) -> 
                 if line and progress and line.startswith("P "):
                     _, done, total = line.split()
                     progress(int(done), int(total) if int(total) >= 0 else None, f"读取「{job['file_name']}」")
+                elif line and on_chunk is not None and line.startswith("C "):
+                    on_chunk(int(line.split()[1]))
                 if cancel is not None and cancel():
                     raise ImportCancelled
         except BaseException:
@@ -226,7 +230,7 @@ def _changed(old: str, new: str) -> str:
 
 
 _COUNT_NEW = (
-    "SELECT COUNT(*) FROM staging.rows r WHERE r.rid BETWEEN ? AND ?"
+    "SELECT COUNT(*) FROM {chunk}.rows r WHERE 1"
     " AND NOT EXISTS (SELECT 1 FROM main.cases c WHERE c.case_no = r.case_no)"
 )
 # history keeps the previous row self-describing: its raw cells as {header: text} again
@@ -242,12 +246,12 @@ _OLD_JSON = (
 )
 _HISTORY = (
     f"INSERT INTO main.case_history(case_no, replaced_at, replaced_by_import, old) SELECT c.case_no, ?, ?, {_OLD_JSON}"
-    " FROM staging.rows r JOIN main.cases c ON c.case_no = r.case_no"
-    f" WHERE r.rid BETWEEN ? AND ? AND {_changed('c', 'r')}"
+    " FROM {chunk}.rows r JOIN main.cases c ON c.case_no = r.case_no"
+    f" WHERE {_changed('c', 'r')}"
 )
 _UPSERT = (
     f"INSERT INTO main.cases({', '.join(_STORE_COLS)}, import_id) SELECT {', '.join(_STORE_COLS)}, ?"
-    " FROM staging.rows WHERE rid BETWEEN ? AND ? ON CONFLICT(case_no) DO UPDATE SET "
+    " FROM {chunk}.rows WHERE 1 ON CONFLICT(case_no) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in [*_STORE_COLS, "import_id"])
     + f" WHERE {_changed('cases', 'excluded')}"
 )
@@ -264,75 +268,121 @@ def _fill_missing_deadlines(db, import_id: int) -> list[str]:
     return list(fill_missing_deadlines(db, import_id) or [])
 
 
-def _merge(db, report: ImportReport, audit: dict, meta: dict, staging: Path, mapping, progress, cancel) -> None:
-    conn = db.conn
-    conn.execute("ATTACH DATABASE ? AS staging", (str(staging),))
-    try:
-        with transaction(db):
-            import_id = conn.execute(
-                "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, sheet, header_row, mapping,"
-                " skipped_rows, started_at, outcome, raw_headers) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'ok', ?)",
-                (
-                    audit["file_name"],
-                    audit["file_path"],
-                    audit["size"],
-                    audit["sha256"],
-                    meta.get("format"),
-                    meta.get("encoding"),
-                    meta.get("sheet"),
-                    meta.get("header_row"),
-                    json.dumps(meta.get("mapping") or {}, ensure_ascii=False),
-                    json.dumps(meta.get("skipped") or [], ensure_ascii=False),
-                    audit["started_at"],
-                    json.dumps(meta.get("raw_headers") or [], ensure_ascii=False),
-                ),
-            ).lastrowid
-            total = conn.execute("SELECT COUNT(*), COALESCE(MAX(rid), 0) FROM staging.rows").fetchone()
-            staged, max_rid = total
-            now = _now()
-            inserted = updated = 0
-            for low in range(1, max_rid + 1, MERGE_CHUNK):
-                if cancel is not None and cancel():
-                    raise ImportCancelled
-                high = low + MERGE_CHUNK - 1
-                inserted += conn.execute(_COUNT_NEW, (low, high)).fetchone()[0]
-                updated += conn.execute(_HISTORY, (now, import_id, low, high)).rowcount
-                conn.execute(_UPSERT, (import_id, low, high))
-                if progress:
-                    progress(min(high, max_rid), max_rid, f"写入「{report.file_name}」")
-            conn.execute(
-                "INSERT INTO main.rejected_rows(import_id, row_no, column_name, reason, raw)"
-                " SELECT ?, row_no, column_name, reason, raw FROM staging.rejected ORDER BY rowid",
-                (import_id,),
-            )
-            if mapping is not None:
-                hdr.save_mapping(db, meta.get("headers") or [], mapping)
-            report.warnings = _fill_missing_deadlines(db, import_id)
-            if cancel is not None and cancel():
-                raise ImportCancelled
-            report.import_id = import_id
-            report.rows_read = int(meta.get("rows_read") or 0)
-            report.inserted, report.updated = inserted, updated
-            report.unchanged = staged - inserted - updated
-            report.rejected = int(meta.get("rejected") or 0)
-            report.skipped_rows = [tuple(s) for s in meta.get("skipped") or []]
-            report.message = report.summary_text()
-            conn.execute(
-                "UPDATE imports SET rows_read=?, inserted=?, updated=?, unchanged=?, rejected=?, finished_at=?,"
-                " message=? WHERE id=?",
-                (
-                    report.rows_read,
-                    report.inserted,
-                    report.updated,
-                    report.unchanged,
-                    report.rejected,
-                    _now(),
-                    report.message,
-                    import_id,
-                ),
-            )
-    finally:
-        conn.execute("DETACH DATABASE staging")
+class _Merger:
+    """Merges the child's row chunks as they are announced, in one transaction opened by the first chunk
+    (the store is not locked while the child is still loading the workbook), so the merge of one chunk
+    overlaps with the child converting the next. Each chunk file is ATTACHed (allowed inside a transaction;
+    DETACH is not, so they are detached after COMMIT or ROLLBACK)."""
+
+    def __init__(self, db, report: ImportReport, audit: dict, staging: Path, progress, cancel):
+        self.db, self.conn = db, db.conn
+        self.report, self.audit, self.staging = report, audit, staging
+        self.progress, self.cancel = progress, cancel
+        self.import_id: int | None = None
+        self.attached: list[str] = []
+        self.now = _now()
+        self.merged = self.inserted = self.updated = 0
+        self._saved_cache: int | None = None
+
+    def _attach(self, name: str, path: Path) -> None:
+        self.conn.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
+        self.attached.append(name)
+
+    def _begin(self) -> None:
+        if self.import_id is not None:
+            return
+        conn, a = self.conn, self.audit
+        self._saved_cache = conn.execute("PRAGMA main.cache_size").fetchone()[0]
+        conn.execute("PRAGMA main.cache_size = -65536")  # 64 MB: the indexes' pages stay cached while merging
+        conn.execute("BEGIN IMMEDIATE")
+        self.import_id = conn.execute(
+            "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, started_at, outcome)"
+            " VALUES (?,?,?,?,?,?,?, 'ok')",
+            (
+                a["file_name"],
+                a["file_path"],
+                a["size"],
+                a["sha256"],
+                self.report.format,
+                self.report.encoding,
+                a["started_at"],
+            ),
+        ).lastrowid
+
+    def chunk(self, index: int) -> None:
+        """Merge rows-<index>.db: count the new cases, keep the old versions of changed ones, upsert."""
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled
+        from importers.child import chunk_path
+
+        name = f"chunk{index}"
+        self._attach(name, chunk_path(self.staging, index))
+        self._begin()
+        conn = self.conn
+        self.inserted += conn.execute(_COUNT_NEW.replace("{chunk}", name)).fetchone()[0]
+        self.updated += conn.execute(_HISTORY.replace("{chunk}", name), (self.now, self.import_id)).rowcount
+        conn.execute(_UPSERT.replace("{chunk}", name), (self.import_id,))
+        self.merged += conn.execute(f"SELECT COUNT(*) FROM {name}.rows").fetchone()[0]
+        if self.progress:
+            self.progress(self.merged, None, f"写入「{self.report.file_name}」")
+
+    def finish(self, meta: dict, mapping) -> None:
+        """Rejected rows, remembered mapping, deadlines and the counts, then COMMIT."""
+        self._begin()
+        conn, report, import_id = self.conn, self.report, self.import_id
+        self._attach("staging", self.staging)
+        conn.execute(
+            "INSERT INTO main.rejected_rows(import_id, row_no, column_name, reason, raw)"
+            " SELECT ?, row_no, column_name, reason, raw FROM staging.rejected ORDER BY rowid",
+            (import_id,),
+        )
+        if mapping is not None:
+            hdr.save_mapping(self.db, meta.get("headers") or [], mapping)
+        report.warnings = _fill_missing_deadlines(self.db, import_id)
+        if self.progress:
+            self.progress(self.merged, self.merged, f"写入「{report.file_name}」")
+        if self.cancel is not None and self.cancel():
+            raise ImportCancelled
+        report.import_id = import_id
+        report.rows_read = int(meta.get("rows_read") or 0)
+        report.inserted, report.updated = self.inserted, self.updated
+        report.unchanged = int(meta.get("staged") or 0) - self.inserted - self.updated
+        report.rejected = int(meta.get("rejected") or 0)
+        report.skipped_rows = [tuple(s) for s in meta.get("skipped") or []]
+        report.message = report.summary_text()
+        conn.execute(
+            "UPDATE imports SET sheet=?, header_row=?, mapping=?, skipped_rows=?, raw_headers=?, rows_read=?,"
+            " inserted=?, updated=?, unchanged=?, rejected=?, finished_at=?, message=? WHERE id=?",
+            (
+                meta.get("sheet"),
+                meta.get("header_row"),
+                json.dumps(meta.get("mapping") or {}, ensure_ascii=False),
+                json.dumps(meta.get("skipped") or [], ensure_ascii=False),
+                json.dumps(meta.get("raw_headers") or [], ensure_ascii=False),
+                report.rows_read,
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                report.rejected,
+                _now(),
+                report.message,
+                import_id,
+            ),
+        )
+        conn.execute("COMMIT")
+        self.close()
+
+    def close(self) -> None:
+        """Roll back if still open, detach every chunk, restore the cache size (always runs)."""
+        conn = self.conn
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        for name in self.attached:
+            conn.execute(f"DETACH DATABASE {name}")
+        self.attached = []
+        if self._saved_cache is not None:
+            conn.execute(f"PRAGMA main.cache_size = {int(self._saved_cache)}")
+            self._saved_cache = None
 
 
 # ---------------------------------------------------------------- public API
@@ -403,13 +453,19 @@ def import_file(
         report.format, report.encoding = sniffed.format, sniffed.encoding
         with tempfile.TemporaryDirectory(prefix="chengguan-import-") as folder:
             staging = Path(folder) / "staging.db"
-            meta = _run_child(_job(db, path, sniffed, staging, mapping), Path(folder), progress, cancel)
-            report.sheet, report.header_row = meta.get("sheet"), meta.get("header_row")
-            report.child_peak_kb = meta.get("peak_kb")
-            if strict and meta.get("rejected"):
-                first = _first_rejection(staging)
-                raise ImportRefused(path.name, f"有 {meta['rejected']} 行被拒（--strict 模式），{first}")
-            _merge(db, report, audit, meta, staging, mapping, progress, cancel)
+            merger = _Merger(db, report, audit, staging, progress, cancel)
+            try:
+                meta = _run_child(
+                    _job(db, path, sniffed, staging, mapping), Path(folder), progress, cancel, merger.chunk
+                )
+                report.sheet, report.header_row = meta.get("sheet"), meta.get("header_row")
+                report.child_peak_kb = meta.get("peak_kb")
+                if strict and meta.get("rejected"):
+                    first = _first_rejection(staging)
+                    raise ImportRefused(path.name, f"有 {meta['rejected']} 行被拒（--strict 模式），{first}")
+                merger.finish(meta, mapping)
+            finally:
+                merger.close()
     except ImportRefused as exc:
         report.refused = True
         report.message = str(exc)

@@ -56,6 +56,31 @@ def test_changed_case_keeps_its_previous_version_in_history(db, tmp_path):
     assert old["raw"]["处置部门"] == "蓝田开发区管委会"
 
 
+def test_rows_merged_chunk_by_chunk_count_and_keep_history_like_one_merge(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)  # 9 rows: the child writes chunk files of 2, the parent merges each
+    import_file(db, write_xlsx(tmp_path / "early.xlsx", sample_rows(5)))
+    rows = sample_rows(9)
+    rows[3][8] = "市城市管理局"
+    seen = []
+    report = import_file(db, write_csv(tmp_path / "later.csv", rows), progress=lambda d, t, m: seen.append((d, t, m)))
+    assert (report.rows_read, report.inserted, report.updated, report.unchanged) == (9, 4, 1, 4)
+    assert [d for d, _, m in seen if m.startswith("写入")] == [2, 4, 6, 8, 9, 9]
+    assert count(db) == 9 and count(db, "case_history") == 1
+    assert json.loads(db.execute("SELECT old FROM case_history").fetchone()[0])["raw"]["处置部门"] != "市城市管理局"
+    assert raw_row(db, rows[3][0])["处置部门"] == "市城市管理局"
+
+
+def test_an_object_raw_row_from_before_schema_3_equal_in_content_is_unchanged(db, tmp_path):
+    import_file(db, write_xlsx(tmp_path / "a.xlsx", sample_rows(2)))
+    keys = json.loads(db.execute("SELECT raw_headers FROM imports").fetchone()[0])
+    for case_no, raw in db.execute("SELECT case_no, raw FROM cases").fetchall():
+        legacy = json.dumps(dict(zip(keys, json.loads(raw), strict=True)), ensure_ascii=False)
+        db.execute("UPDATE cases SET raw = ? WHERE case_no = ?", (legacy, case_no))
+    report = import_file(db, write_csv(tmp_path / "a.csv", sample_rows(2)))
+    assert (report.inserted, report.updated, report.unchanged) == (0, 0, 2)
+    assert raw_row(db, str(sample_rows(2)[0][0]))["处置部门"] == sample_rows(2)[0][8]
+
+
 def test_a_limit_computed_deadline_is_not_a_change(db, tmp_path):
     rows = sample_rows(2)
     for row in rows:
