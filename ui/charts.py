@@ -141,7 +141,7 @@ class TrendChart(_Chart):
         super().__init__(title, parent, scale)
         self.months: list[str] = []
         self.item.showGrid(x=False, y=True, alpha=0.2)
-        self.legend = self.item.addLegend(offset=(10, 5), labelTextSize=f"{int(9 * scale)}pt")
+        self.legend = self.item.addLegend(offset=(-10, -10), labelTextSize=f"{int(9 * scale)}pt")  # bottom right
 
     def set_data(self, months: list[str], series: dict[str, list[int | None]]) -> None:
         self.item.clear()

@@ -170,11 +170,13 @@ def bench_import_latency(csv_path: Path, work: Path) -> dict:
     timer.setInterval(10)
 
     stamps: list[float] = []
+    messages: list[str] = []
 
     def tick() -> None:
         now = time.perf_counter()
         lateness.append((now - last[0]) * 1000 - 10)
         stamps.append(now)
+        messages.append(page.progress_text.text())  # what the import reported just before this tick
         last[0] = now
 
     timer.timeout.connect(tick)
@@ -228,6 +230,15 @@ def bench_import_latency(csv_path: Path, work: Path) -> dict:
         "max_block_preview_ms": phase_max(t0, t1),
         "max_block_import_ms": phase_max(t1, t2),
         "max_block_after_ms": phase_max(t2, t3),
+        "longest_blocks": [
+            {
+                "ms": round(lateness[i] + 10, 1),
+                "at_s": round(stamps[i] - t1, 2),
+                "before": messages[i - 1] if i else "",
+                "after": messages[i],
+            }
+            for i in sorted(range(len(lateness)), key=lambda i: -lateness[i])[:5]
+        ],
         "p99_late_ms": round(ordered[int(len(ordered) * 0.99)], 1),
         "median_late_ms": round(statistics.median(lateness), 1),
         "page_reads": len(reads),

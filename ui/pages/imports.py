@@ -59,6 +59,9 @@ def import_job(db, items: list[tuple[Path, dict | None]], *, progress=None, canc
         reports.append(report)
         if report.cancelled or (cancel is not None and cancel()):
             break
+    if any(r.inserted or r.updated for r in reports):
+        # fold the write-ahead log back into the file: the UI thread's read-only pages stay short reads
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return reports
 
 
