@@ -17,8 +17,10 @@ from models.records import CASE_FIELDS
 _CODE_FIELDS = ("major_code", "minor_code", "grid")
 
 
-def _block(name: str, col: int | None, label: str) -> list[str]:
-    """Source lines that set local f_<name> from cells[col]; problems get (label, reason)."""
+def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> list[str]:
+    """Source lines that set local f_<name> from cells[col]; problems get (label, reason). With raw_too
+    (typed readers), a date-time block also sets r<col>, the raw cell text: a whole-second datetime's text is
+    the field's own text, so the common case formats the datetime once, not twice."""
     target = f"f_{name}"
     kind = CASE_FIELDS[name]
     if col is None:
@@ -42,13 +44,17 @@ def _block(name: str, col: int | None, label: str) -> list[str]:
         ]
     elif kind == "datetime":
         func = "DTE" if name == "deadline_at" else "DT"
+        raw = [f"        r{col} = {target}"] if raw_too else []
         lines += [
             "    if v is None or v == '':",
             f"        {target} = ''",
+            *([f"        r{col} = ''"] if raw_too else []),
             # calamine's datetime for a whole-second time: format inline (the common xlsx case)
             "    elif type(v) is DATETIME and not v.microsecond and v.tzinfo is None and 1900 <= v.year <= 2100:",
             f"        {target} = v.isoformat(' ')",
+            *raw,
             "    else:",
+            *([f"        r{col} = v if type(v) is str else RAW(v)"] if raw_too else []),
             "        try:",
             f"            {target} = {func}(v) or ''",
             *fail,
@@ -110,8 +116,13 @@ def compile_row_converter(
         f"        cells = list(cells) + [''] * ({width} - len(cells))",
         "    problems = []",
     ]
+    raw_done = set()
     for name in CASE_FIELDS:
-        src += _block(name, columns.get(name), labels.get(name, name))
+        col = columns.get(name)
+        raw_too = not text_only and CASE_FIELDS[name] == "datetime" and col is not None and col not in raw_done
+        if raw_too:
+            raw_done.add(col)
+        src += _block(name, col, labels.get(name, name), raw_too)
     if "unit" in columns and unit_aliases:
         src += ["    if f_unit:", "        f_unit = UA.get(f_unit, f_unit)"]
     for name in ("major", "minor"):
@@ -127,7 +138,12 @@ def compile_row_converter(
         "    dsrc = 'export' if f_deadline_at else ''",
         f"    raw = cells[:{width}]"
         if text_only
-        else f"    raw = [c if type(c) is str else RAW(c) for c in cells[:{width}]]",
+        else "    raw = ["
+        + ", ".join(
+            f"r{i}" if i in raw_done else f"(cells[{i}] if type(cells[{i}]) is str else RAW(cells[{i}]))"
+            for i in range(width)
+        )
+        + "]",
         "    return [row_no, " + ", ".join(f"f_{n}" for n in CASE_FIELDS) + ", cancelled, dsrc, *raw], problems",
     ]
     namespace = {
