@@ -282,7 +282,6 @@ class _Merger:
         self.attached: list[str] = []
         self.now = _now()
         self.merged = self.inserted = self.updated = 0
-        self._saved_cache: int | None = None
 
     def _attach(self, name: str, path: Path) -> None:
         self.conn.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
@@ -292,8 +291,6 @@ class _Merger:
         if self.import_id is not None:
             return
         conn, a = self.conn, self.audit
-        self._saved_cache = conn.execute("PRAGMA main.cache_size").fetchone()[0]
-        conn.execute("PRAGMA main.cache_size = -65536")  # 64 MB: the indexes' pages stay cached while merging
         conn.execute("BEGIN IMMEDIATE")
         self.import_id = conn.execute(
             "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, started_at, outcome)"
@@ -373,16 +370,13 @@ class _Merger:
         self.close()
 
     def close(self) -> None:
-        """Roll back if still open, detach every chunk, restore the cache size (always runs)."""
+        """Roll back if still open, detach every chunk (always runs)."""
         conn = self.conn
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         for name in self.attached:
             conn.execute(f"DETACH DATABASE {name}")
         self.attached = []
-        if self._saved_cache is not None:
-            conn.execute(f"PRAGMA main.cache_size = {int(self._saved_cache)}")
-            self._saved_cache = None
 
 
 # ---------------------------------------------------------------- public API
