@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import QDateTime, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from models.indicators import resolve_as_of
 from ui import dialogs
 from ui.pages.base import AppContext, Page
 
@@ -38,13 +40,13 @@ def export_lights(db, lights: list, path, as_of: str) -> int:
 
 
 def default_as_of(period) -> datetime:
-    """domain.md §4: the period's end, or now if earlier."""
-    now = datetime.now().replace(microsecond=0)
-    return min(period.last_moment, now)
+    """domain.md §4: the period's end, or now if earlier (the same rule the core applies)."""
+    return resolve_as_of(period)
 
 
 def _share_text(share) -> str:
-    return "" if share is None else f"{share * 100:.0f}%"
+    """The share of the time limit used, in whole percent, rounded half-up like every published figure."""
+    return "" if share is None else f"{(share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 class _Sortable(QStandardItem):
