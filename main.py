@@ -59,27 +59,9 @@ def _add_case_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--with-subunits", action="store_true", help="含下属单位")
     parser.add_argument("--kind", choices=["部件", "事件"])
     parser.add_argument("--minor", help="小类")
-    parser.add_argument(
-        "--figure",
-        choices=[
-            "accepted",
-            "filed",
-            "need_dispose",
-            "disposed",
-            "disposed_on_time",
-            "due_to_close",
-            "closed",
-            "closed_on_time",
-            "rework",
-            "overdue_open",
-            "disposed_late",
-            "light_green",
-            "light_yellow",
-            "light_red",
-            "serious_overdue",
-        ],
-        default="filed",
-    )
+    from models.indicators import FIGURES
+
+    parser.add_argument("--figure", choices=FIGURES, default="filed", help="哪个数字背后的案件（默认 filed 立案）")
     parser.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="亮灯与超期的判断时刻")
 
 

@@ -30,26 +30,10 @@ from exporters.xlsx_common import (
     safe_file_part,
     text_cell,
 )
+from models.indicators import FIGURE_LABELS
 from models.periods import TS_FORMAT, Period
 from models.records import CASE_FIELDS, FIELD_LABELS
 
-FIGURE_LABELS: dict[str, str] = {
-    "accepted": "受理",
-    "filed": "立案",
-    "need_dispose": "应处置",
-    "disposed": "处置",
-    "disposed_on_time": "按期处置",
-    "disposed_late": "超期处置",
-    "due_to_close": "应结案",
-    "closed": "结案",
-    "closed_on_time": "按期结案",
-    "rework": "返工",
-    "overdue_open": "超期未处置",
-    "light_green": "绿灯",
-    "light_yellow": "黄灯",
-    "light_red": "红灯",
-    "serious_overdue": "严重超期",
-}
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 # the store's codes for where a deadline came from, as the office reads them
 DEADLINE_SOURCE_LABELS = {"export": "导出文件", "limit": "按处置时限计算"}

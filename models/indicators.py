@@ -39,6 +39,25 @@ COUNT_FIGURES = (
 LIGHT_FIGURES = ("light_green", "light_yellow", "light_red", "serious_overdue")
 FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES)
 
+# figure -> the office's word for it (CLI choices, export titles, file names, rule details all use these)
+FIGURE_LABELS: dict[str, str] = {
+    "accepted": "受理",
+    "filed": "立案",
+    "need_dispose": "应处置",
+    "disposed": "处置",
+    "disposed_on_time": "按期处置",
+    "disposed_late": "超期处置",
+    "due_to_close": "应结案",
+    "closed": "结案",
+    "closed_on_time": "按期结案",
+    "rework": "返工",
+    "overdue_open": "超期未处置",
+    "light_green": "绿灯",
+    "light_yellow": "黄灯",
+    "light_red": "红灯",
+    "serious_overdue": "严重超期",
+}
+
 # Base of every filed-case query: the terms match the partial index's WHERE so SQLite may use it.
 FILED_WHERE = "filed_at >= :start AND filed_at < :end AND cancelled = 0"
 

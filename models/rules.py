@@ -27,6 +27,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decima
 from pathlib import Path
 
 from models.errors import RuleSetError
+from models.indicators import FIGURE_LABELS
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "resources" / "rules"
 DEFAULT_NAME = "default"
@@ -45,15 +46,18 @@ RATES: dict[str, tuple[str, str, str]] = {
 }
 # count key -> Chinese label (Counts fields plus the derived disposed_late)
 COUNTS: dict[str, str] = {
-    "filed": "立案",
-    "need_dispose": "应处置",
-    "disposed": "处置",
-    "disposed_on_time": "按期处置",
-    "disposed_late": "超期处置",
-    "due_to_close": "应结案",
-    "closed": "结案",
-    "closed_on_time": "按期结案",
-    "rework": "返工",
+    key: FIGURE_LABELS[key]
+    for key in (
+        "filed",
+        "need_dispose",
+        "disposed",
+        "disposed_on_time",
+        "disposed_late",
+        "due_to_close",
+        "closed",
+        "closed_on_time",
+        "rework",
+    )
 }
 KINDS_BY_FAMILY: dict[str, tuple[str, ...]] = {
     "deduction": ("rate_shortfall", "rate_excess", "per_case"),

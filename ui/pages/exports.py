@@ -20,22 +20,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.indicators import FIGURE_LABELS
 from models.periods import Period
 from ui import dialogs
 from ui.pages.base import AppContext, Page
 from ui.widgets import combo_value
 
-FIGURES = (
-    ("filed", "立案"),
-    ("accepted", "受理"),
-    ("need_dispose", "应处置"),
-    ("disposed", "处置"),
-    ("disposed_on_time", "按期处置"),
-    ("due_to_close", "应结案"),
-    ("closed", "结案"),
-    ("closed_on_time", "按期结案"),
-    ("rework", "返工"),
-    ("overdue_open", "超期未处置"),
+FIGURES = tuple(
+    (key, FIGURE_LABELS[key])
+    for key in (
+        "filed",
+        "accepted",
+        "need_dispose",
+        "disposed",
+        "disposed_on_time",
+        "due_to_close",
+        "closed",
+        "closed_on_time",
+        "rework",
+        "overdue_open",
+    )
 )
 
 
