@@ -68,3 +68,20 @@ def demo_db(demo_db_path: Path, tmp_path: Path):
     database = open_db(copy)
     yield database
     database.conn.close()
+
+
+# The seed bulletin's manual deduction (domain.md §6), as the office enters it with `adjust add`.
+SEED_ADJUSTMENT = dict(
+    month="2021-11",
+    unit="蓝田开发区管委会",
+    points="-2",
+    reason="职责范围内不接受案件派遣",
+    rule_ref="处置单位绩效评价细则（附件2-1）",
+    cases=["202110310540", "202111160744"],
+)
+
+
+def add_seed_adjustment(db):
+    from models.adjustments import add_adjustment
+
+    return add_adjustment(db, **SEED_ADJUSTMENT)

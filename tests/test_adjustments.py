@@ -9,15 +9,9 @@ import pytest
 import main
 from models.adjustments import add_adjustment, effective_adjustments, list_adjustments, reverse_adjustment
 from models.errors import AdjustmentError
+from tests.conftest import SEED_ADJUSTMENT
 
-SEED = dict(
-    month="2021-11",
-    unit="蓝田开发区管委会",
-    points="-2",
-    reason="职责范围内不接受案件派遣",
-    rule_ref="处置单位绩效评价细则（附件2-1）",
-    cases=["202110310540", "202111160744"],
-)
+SEED = SEED_ADJUSTMENT
 
 
 def test_add_records_every_field(db):

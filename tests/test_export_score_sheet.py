@@ -13,7 +13,6 @@ import main
 from exporters.score_sheet import write_score_sheet
 from exporters.xlsx_common import FONT_NAME, display_width
 from models import registry
-from models.adjustments import add_adjustment
 from models.periods import parse_month
 from tests.test_scoring import case, late, on_time
 
@@ -22,7 +21,7 @@ NOV = parse_month("2021-11")
 
 @pytest.fixture
 def sheet_db(db):
-    from tests.conftest import insert_cases
+    from tests.conftest import add_seed_adjustment, insert_cases
 
     insert_cases(
         db,
@@ -34,15 +33,7 @@ def sheet_db(db):
             on_time("202111050005", "市公安局"),
         ],
     )
-    add_adjustment(
-        db,
-        month="2021-11",
-        unit="蓝田开发区管委会",
-        points="-2",
-        reason="职责范围内不接受案件派遣",
-        rule_ref="处置单位绩效评价细则（附件2-1）",
-        cases=["202110310540", "202111160744"],
-    )
+    add_seed_adjustment(db)
     return db
 
 

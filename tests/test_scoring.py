@@ -13,7 +13,7 @@ from models import registry
 from models.adjustments import add_adjustment, reverse_adjustment
 from models.periods import parse_label, parse_month
 from models.scoring import ScoringError, compute_scores, explain_unit, lines_total, score_document
-from tests.conftest import insert_cases
+from tests.conftest import add_seed_adjustment, insert_cases
 
 NOV = parse_month("2021-11")
 
@@ -124,15 +124,7 @@ def test_parent_with_evaluation_scope_is_scored_on_its_subtree(scored_db):
 
 
 def test_seed_adjustment_appears_with_its_cases_and_reversal_removes_it(scored_db):
-    add_adjustment(
-        scored_db,
-        month="2021-11",
-        unit="蓝田开发区管委会",
-        points="-2",
-        reason="职责范围内不接受案件派遣",
-        rule_ref="处置单位绩效评价细则（附件2-1）",
-        cases=["202110310540", "202111160744"],
-    )
+    add_seed_adjustment(scored_db)
     e = explain_unit(scored_db, NOV, "蓝田开发区管委会")
     assert e["score"] == "98.00" and e["no_cases"] is True
     line = e["lines"][-1]
