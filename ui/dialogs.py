@@ -25,7 +25,8 @@ def info(parent: QWidget | None, text: str, title: str | None = None) -> None:
 
 
 def ask(parent: QWidget | None, text: str, title: str | None = None) -> bool:
-    answer = QMessageBox.question(parent, title or tr("请确认"), text)
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, title or tr("请确认"), text, buttons, QMessageBox.StandardButton.Yes)
     return answer == QMessageBox.StandardButton.Yes
 
 
