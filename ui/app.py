@@ -21,7 +21,21 @@ def create_app(argv: list[str] | None = None):
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("城管绩效台")
     app.setFont(app_font())
+    _install_qt_translations(app)
     return app
+
+
+def _install_qt_translations(app) -> None:
+    """Qt's own strings (Yes/No, Cancel, file dialogs) in Chinese, from the translations PySide6 ships."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if app.property("chengguan_translator") is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        app.setProperty("chengguan_translator", True)
 
 
 def run_gui(db_path: Path | None) -> int:

@@ -78,8 +78,12 @@ class DemoProgress(QDialog):
         if message:
             self.label.setText(message)
 
-    def reject(self) -> None:  # Esc must not hide it while the worker is still building
+    def reject(self) -> None:  # Esc or the close button must not hide it while the worker is still building
         pass
+
+    def finish(self) -> None:
+        """Close when the build is over (close() would go through reject() and be ignored)."""
+        self.accept()
 
 
 class MainWindow(QMainWindow):
@@ -253,14 +257,14 @@ class MainWindow(QMainWindow):
             dialog.set_progress(done, total, message)
 
         def done(reports):
-            dialog.close()
+            dialog.finish()
             self.demo_dialog = None
             self.settings.remove("period")
             self.tasks.run(startup_state, None, on_done=self._startup, on_error=self._startup_failed)
             self.ctx.data_changed.emit()
 
         def failed(exc):
-            dialog.close()
+            dialog.finish()
             self.demo_dialog = None
             dialogs.warn(self, error_text(exc))
 

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from models.periods import parse_label
 from tests.conftest import insert_cases
@@ -62,6 +63,8 @@ def test_empty_store_offers_the_demo_and_opens_on_its_latest_month(make_window, 
     assert calls and calls[0] != threading.main_thread().name  # built on the worker thread
     assert window.ctx.period.label == "2021-11"
     assert window.demo_dialog is None
+    progress_windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, main_window.DemoProgress)]
+    assert progress_windows and not any(w.isVisible() for w in progress_windows)  # the progress window is gone
 
 
 def test_declining_the_demo_opens_the_import_page(make_window, script, tmp_path):
