@@ -37,6 +37,7 @@ from exporters.xlsx_common import (
 )
 from models.errors import UserFacingError
 from models.periods import Period
+from models.rules import COUNTS
 from models.scoring import score_document
 
 RESULT_HEADERS = ["单位类别", "处置单位", "评价得分"]
@@ -63,17 +64,7 @@ INDICATOR_HEADERS = [
     "名次变化",
     "无案件",
 ]
-INDICATOR_COUNTS = [
-    "filed",
-    "need_dispose",
-    "disposed",
-    "disposed_on_time",
-    "disposed_late",
-    "due_to_close",
-    "closed",
-    "closed_on_time",
-    "rework",
-]
+INDICATOR_COUNTS = list(COUNTS)  # the rule sets' count keys, in the same order
 INDICATOR_RATES = ["disposal_rate", "on_time_disposal_rate", "closure_rate", "on_time_closure_rate", "rework_rate"]
 FAMILY_LABELS = {"deduction": "扣分制", "composite": "加权综合指标"}
 DETAIL_HEADERS = ["单位类别", "处置单位", "评价得分", "规则", "分值", "计算说明", "案件数", "案件编号"]

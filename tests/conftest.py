@@ -85,3 +85,12 @@ def add_seed_adjustment(db):
     from models.adjustments import add_adjustment
 
     return add_adjustment(db, **SEED_ADJUSTMENT)
+
+
+def seed_adjust_argv(db_path) -> list[str]:
+    """`main.py adjust add …` for the seed's deduction, exactly as a user types it."""
+    a = SEED_ADJUSTMENT
+    return [
+        "--db", str(db_path), "adjust", "add", "--month", a["month"], "--unit", a["unit"], "--points", a["points"],
+        "--reason", a["reason"], "--rule", a["rule_ref"], "--cases", ",".join(a["cases"]),
+    ]  # fmt: skip

@@ -9,7 +9,7 @@ import pytest
 import main
 from models.adjustments import add_adjustment, effective_adjustments, list_adjustments, reverse_adjustment
 from models.errors import AdjustmentError
-from tests.conftest import SEED_ADJUSTMENT
+from tests.conftest import SEED_ADJUSTMENT, seed_adjust_argv
 
 SEED = SEED_ADJUSTMENT
 
@@ -73,26 +73,7 @@ def get_points(db) -> list[str]:
 
 def test_cli_adjust_add_list_reverse(tmp_path, capsys):
     path = str(tmp_path / "cli.db")
-    code = main.main(
-        [
-            "--db",
-            path,
-            "adjust",
-            "add",
-            "--month",
-            "2021-11",
-            "--unit",
-            "蓝田开发区管委会",
-            "--points",
-            "-2",
-            "--reason",
-            "职责范围内不接受案件派遣",
-            "--rule",
-            "处置单位绩效评价细则（附件2-1）",
-            "--cases",
-            "202110310540,202111160744",
-        ]
-    )
+    code = main.main(seed_adjust_argv(path))
     assert code == 0
     assert "已记录调整 #1" in capsys.readouterr().out
     assert main.main(["--db", path, "adjust", "list", "--month", "2021-11"]) == 0

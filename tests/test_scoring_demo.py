@@ -11,6 +11,7 @@ import pytest
 import main
 from models.periods import parse_month
 from models.scoring import lines_total
+from tests.conftest import seed_adjust_argv
 
 pytestmark = pytest.mark.slow
 NOV = parse_month("2021-11")
@@ -21,26 +22,7 @@ SEED_CASES = ["202110310540", "202111160744"]
 def adjusted(demo_db, tmp_path):
     """The demo database with the seed's deduction entered through the CLI, as the user would."""
     path = str(tmp_path / "demo.db")
-    code = main.main(
-        [
-            "--db",
-            path,
-            "adjust",
-            "add",
-            "--month",
-            "2021-11",
-            "--unit",
-            "蓝田开发区管委会",
-            "--points",
-            "-2",
-            "--reason",
-            "职责范围内不接受案件派遣",
-            "--rule",
-            "处置单位绩效评价细则（附件2-1）",
-            "--cases",
-            ",".join(SEED_CASES),
-        ]
-    )
+    code = main.main(seed_adjust_argv(path))
     assert code == 0
     return demo_db, path
 
