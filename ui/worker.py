@@ -105,9 +105,15 @@ class _Runner(QThread):
 
 
 def _is_user_error(exc: BaseException) -> bool:
-    from models.errors import UserFacingError
+    """Refused input (shown to the user as a message), not a fault worth a traceback in the log.
 
-    return isinstance(exc, UserFacingError)
+    The registry and the period parser raise ValueError subclasses with Chinese messages: a wrong unit
+    category typed in 设置 is as ordinary as a refused import and must not print a traceback."""
+    from models.errors import UserFacingError
+    from models.periods import PeriodError
+    from models.registry import RegistryError
+
+    return isinstance(exc, UserFacingError | RegistryError | PeriodError)
 
 
 class TaskManager(QObject):
