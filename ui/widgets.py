@@ -189,3 +189,20 @@ def combo_value(combo: QComboBox) -> str:
         return ""
     value = combo.itemData(index)
     return "" if value is None else str(value)
+
+
+class CellCombo(QComboBox):
+    """A combo inside a table cell: the mouse wheel scrolls the table unless the combo was clicked first.
+
+    Why: scrolling the import page's column mapping with the wheel used to change whichever mapping
+    passed under the pointer (地址 silently became 立案时间)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # goes on to the table, which scrolls

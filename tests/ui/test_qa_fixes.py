@@ -29,3 +29,51 @@ def test_refused_settings_input_logs_no_traceback(make_window, tmp_path, qtbot, 
     assert len(errors) == 2
     assert "未知的单位类别「D」" in str(errors[0])
     assert [r for r in caplog.records if r.name == "chengguan.ui"] == []
+
+
+def _wheel_down(widget) -> None:
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def _csv(path, header, rows):
+    import csv
+
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+HEADER = ["案件编号", "处置单位", "上报时间", "立案时间", "地址", "问题类型", "小类"]
+ROW = ["202203010001", "市交警支队", "2022-03-01 08:00:00", "2022-03-01 09:00:00", "胜利路1号", "事件", "车辆违停"]
+
+
+def test_wheel_over_the_mapping_table_scrolls_without_changing_a_mapping(make_window, tmp_path, qtbot):
+    path = _csv(tmp_path / "三月.csv", HEADER, [ROW])
+    window = make_window(tmp_path / "store.db")
+    page = window.imports
+    window.show_page(window.pages.index(page))
+    page.add_files([path])
+    qtbot.waitUntil(lambda: path in page.previews, timeout=30000)
+    before = dict(page.mappings[path])
+    assert before["address"] == "地址"
+    page.file_list.setFocus()
+    for row in range(page.mapping.rowCount()):
+        _wheel_down(page.mapping.cellWidget(row, 1))
+    assert page.mappings[path] == before

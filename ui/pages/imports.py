@@ -32,7 +32,7 @@ from models import browse
 from models.records import FIELD_LABELS
 from ui import dialogs
 from ui.pages.base import AppContext, Page
-from ui.widgets import combo_value
+from ui.widgets import CellCombo, combo_value
 
 FILE_FILTER = "案件导出 (*.xlsx *.xls *.ods *.csv *.txt *.htm *.html);;所有文件 (*)"
 NOT_MAPPED = "（不导入）"
@@ -393,7 +393,7 @@ class ImportsPage(Page):
             label = QTableWidgetItem(f"{FIELD_LABELS[field]}（{field}）")
             label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.mapping.setItem(r, 0, label)
-            combo = QComboBox()
+            combo = CellCombo()
             combo.addItem(self.tr(NOT_MAPPED), "")
             for header in headers:
                 combo.addItem(header, header)
