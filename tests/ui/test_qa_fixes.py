@@ -77,3 +77,25 @@ def test_wheel_over_the_mapping_table_scrolls_without_changing_a_mapping(make_wi
     for row in range(page.mapping.rowCount()):
         _wheel_down(page.mapping.cellWidget(row, 1))
     assert page.mappings[path] == before
+
+
+def test_import_page_clears_the_preview_of_an_imported_or_removed_file(make_window, tmp_path, qtbot):
+    first = _csv(tmp_path / "一.csv", HEADER, [ROW])
+    second = _csv(tmp_path / "二.csv", HEADER, [["202203010002", *ROW[1:]]])
+    window = make_window(tmp_path / "store.db")
+    page = window.imports
+    window.show_page(window.pages.index(page))
+    page.add_files([first])
+    qtbot.waitUntil(lambda: page.start.isEnabled(), timeout=30000)
+    assert page.info.text().startswith("一.csv")
+    page.start.click()
+    qtbot.waitUntil(lambda: page.job is None and page.file_list.count() == 0, timeout=60000)
+    assert page.info.text() == "尚未选择文件"
+    assert page.mapping.rowCount() == 0 and page.preview.rowCount() == 0
+    assert page.validation.text() == ""
+
+    page.add_files([second])
+    qtbot.waitUntil(lambda: page.start.isEnabled(), timeout=30000)
+    page.file_list.setCurrentRow(0)
+    page.remove.click()
+    assert page.info.text() == "尚未选择文件" and page.mapping.rowCount() == 0

@@ -347,6 +347,15 @@ class ImportsPage(Page):
     def _file_selected(self, row: int) -> None:
         if 0 <= row < len(self.files):
             self._show_preview(self.files[row])
+        else:  # the queue emptied (imported or removed): no preview of a file that is gone
+            self._clear_preview()
+
+    def _clear_preview(self) -> None:
+        self.info.setText(self.tr("尚未选择文件"))
+        self.mapping.setRowCount(0)
+        self.preview.setRowCount(0)
+        self.preview.setColumnCount(0)
+        self.validation.setText("")
 
     def _show_preview(self, path: Path) -> None:
         from ui.worker import error_text
