@@ -99,3 +99,28 @@ def test_import_page_clears_the_preview_of_an_imported_or_removed_file(make_wind
     page.file_list.setCurrentRow(0)
     page.remove.click()
     assert page.info.text() == "尚未选择文件" and page.mapping.rowCount() == 0
+
+
+def test_adjustment_dialog_stays_open_with_the_typed_entry_when_the_core_refuses_it(make_window, demo_copy, qtbot):
+    window = make_window(demo_copy)
+    page = window.scores
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: page.doc is not None, timeout=60000)
+    dialog = page.open_adjustment_dialog()
+    dialog.unit.setCurrentText("蓝田开发区管委会")
+    dialog.month.setText("2021-13")
+    dialog.points.setText("-2")
+    dialog.reason.setText("职责范围内不接受案件派遣")
+    dialog.cases.setText("202110310540,202111160744")
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    ok.click()
+    qtbot.waitUntil(lambda: window.tasks.idle() and ok.isEnabled(), timeout=30000)
+    assert dialog.isVisible()
+    assert "2021-13" in dialog.error.text()
+    assert dialog.reason.text() == "职责范围内不接受案件派遣" and dialog.points.text() == "-2"
+    assert page.adjustments.topLevelItemCount() == 0
+
+    dialog.month.setText("2021-11")
+    ok.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60000)
+    qtbot.waitUntil(lambda: page.adjustments.topLevelItemCount() == 1, timeout=60000)

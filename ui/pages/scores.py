@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,7 +95,12 @@ def _dec(text) -> Decimal | None:
 
 
 class AdjustmentDialog(QDialog):
-    """Record one manual deduction or bonus (append-only; corrections are reversals)."""
+    """Record one manual deduction or bonus (append-only; corrections are reversals).
+
+    Why it stays open until the store has the entry: the core may still refuse it (a month such as
+    2021-13, an unknown unit); closing first lost everything the user typed behind a warning box."""
+
+    submitted = Signal(dict)
 
     def __init__(self, units: list[str], unit: str | None, month: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -146,7 +151,14 @@ class AdjustmentDialog(QDialog):
         if _dec(v["points"]) is None or _dec(v["points"]) == 0:
             self.error.setText(self.tr("分值应为非零数字，扣分为负"))
             return
-        self.accept()
+        self.error.setText(self.tr("正在保存…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.submitted.emit(v)
+
+    def refused(self, message: str) -> None:
+        """The core refused the entry: say why and keep what was typed."""
+        self.error.setText(message)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
 
 class ScoresPage(Page):
@@ -405,18 +417,32 @@ class ScoresPage(Page):
         units = [u["unit"] for u in (self.doc or {}).get("units", [])]
         month = self.ctx.period.label if self.ctx.period and self.ctx.period.kind == "month" else ""
         dialog = AdjustmentDialog(units, self.selected_unit, month, self)
-        dialog.accepted.connect(lambda: self.record(dialog.values()))
+        dialog.submitted.connect(lambda values: self.record(values, dialog))
         dialog.open()
         return dialog
 
-    def record(self, values: dict) -> None:
+    def record(self, values: dict, dialog: AdjustmentDialog | None = None) -> None:
+        from ui.worker import error_text
+
         generation = self.next_generation()
+
+        def done(result) -> None:
+            if dialog is not None:
+                dialog.accept()
+            self._after_write(generation, result)
+
+        def failed(exc: BaseException) -> None:
+            if dialog is not None and dialog.isVisible():
+                dialog.refused(error_text(exc))
+            else:
+                self.fail(exc)
+
         self.ctx.run(
             record_adjustment,
             self.ctx.period,
             self.rule_set(),
-            on_done=lambda r: self._after_write(generation, r),
-            on_error=self.fail,
+            on_done=done,
+            on_error=failed,
             **values,
         )
 
