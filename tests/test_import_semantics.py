@@ -279,3 +279,49 @@ def test_a_cancel_in_the_first_file_rolls_it_back_and_skips_the_rest(db, tmp_pat
     reports = import_files(db, paths, progress=progress, cancel=cancel)
     assert [(r.file_name, r.cancelled) for r in reports] == [("0.xlsx", True)]
     assert count(db) == 0
+
+
+# ---------------------------------------------------------------- CSV: a late refusal, a cancel, --strict
+
+
+def test_csv_unclosed_quote_after_written_batches_leaves_the_store_as_before(db, tmp_path, monkeypatch):
+    # small chunks: rows are converted and written before the quote breaks
+    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)
+    import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(2, start=202110010001)))
+    before = db.execute("SELECT * FROM cases ORDER BY case_no").fetchall()
+    path = write_csv(tmp_path / "quote.csv", sample_rows(40))  # past the 30 rows the header search reads
+    path.write_bytes(path.read_bytes() + '202111160999,"信息采集,网格巡查采集\r\n'.encode())
+    report = import_file(db, path)
+    assert (
+        report.refused
+        and report.message == "拒收文件「quote.csv」：CSV 第 42 行起引号未闭合（文件在引号内结束），请检查导出文件"
+    )
+    assert db.execute("SELECT * FROM cases ORDER BY case_no").fetchall() == before
+    assert db.execute("SELECT outcome FROM imports ORDER BY id").fetchall() == [("ok",), ("refused",)]
+    assert (count(db, "rejected_rows"), count(db, "case_history")) == (0, 0)
+    assert db.execute("SELECT name FROM sqlite_temp_master").fetchall() == []
+
+
+def test_csv_cancel_between_batches_and_strict_refusal_write_nothing(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)
+    import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(2)))  # the CSV's first batch updates these
+    before = db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports")
+    rows = sample_rows(9)
+    rows[0][8] = "市城市管理局"
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 3
+
+    report = import_file(db, write_csv(tmp_path / "big.csv", rows), cancel=cancel)
+    assert report.cancelled and report.message == "已取消导入「big.csv」，数据库未改变。"
+    assert (db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports")) == before
+    assert count(db, "case_history") == 0
+    rows[5][10] = "坏日期"
+    report = import_file(db, write_csv(tmp_path / "strict.csv", rows), strict=True)
+    assert report.message == (
+        "拒收文件「strict.csv」：有 1 行被拒（--strict 模式），第 7 行「立案时间」列：无法识别的日期时间「坏日期」"
+    )
+    assert db.execute("SELECT * FROM cases ORDER BY case_no").fetchall() == before[0]
+    assert (count(db, "rejected_rows"), count(db, "case_history")) == (0, 0)
