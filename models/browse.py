@@ -135,6 +135,22 @@ def matching_numbers(db: sqlite_utils.Database, q: CaseQuery, limit: int = 200_0
     return [r[0] for r in rows.fetchall()]
 
 
+def restrict_numbers(db: sqlite_utils.Database, numbers: list[str], q: CaseQuery) -> list[str]:
+    """The given case numbers that also meet q's filters (unit, kind, stage, search, …), in the given order.
+
+    Why: a light filter yields a list of numbers from the core; the case page's other filters (a search,
+    a stage) must still narrow that list instead of being silently dropped. q.period applies too, so pass
+    a query without one to keep open cases filed in earlier periods."""
+    where, params = _where(q)
+    keep: set[str] = set()
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        inside = f"case_no IN ({','.join('?' for _ in chunk)})"
+        sql = f"SELECT case_no FROM cases{where} AND {inside}" if where else f"SELECT case_no FROM cases WHERE {inside}"
+        keep.update(r[0] for r in db.execute(sql, [*params, *chunk]).fetchall())
+    return [n for n in numbers if n in keep]
+
+
 def fetch_numbers(db: sqlite_utils.Database, numbers: list[str]) -> list[tuple]:
     """Rows (LIST_COLUMNS) for explicit case numbers, in the order given; unknown numbers are skipped."""
     found: dict[str, tuple] = {}

@@ -62,3 +62,14 @@ def test_explicit_numbers_keep_their_order_and_a_case_shows_its_record(db):
     assert browse.latest_case_month(db).label == "2021-11"
     assert browse.distinct_values(db, "unit") == ["甲", "乙"]
     assert browse.import_history(db)[0]["file_name"] == "hand-built"
+
+
+def test_restrict_numbers_applies_the_other_filters_to_an_explicit_list(db):
+    _cases(db)
+    listed = ["C4", "C3", "C2", "C1", "C5"]
+    assert browse.restrict_numbers(db, listed, browse.CaseQuery()) == ["C4", "C3", "C2", "C1"]  # C5 cancelled
+    assert browse.restrict_numbers(db, listed, browse.CaseQuery(search="胜利路")) == ["C3"]
+    assert browse.restrict_numbers(db, listed, browse.CaseQuery(unit="甲", kind="事件")) == ["C4", "C3", "C2"]
+    nov = browse.CaseQuery(period=parse_label("2021-11"), unit="甲")
+    assert browse.restrict_numbers(db, listed, nov) == ["C3", "C2"]
+    assert browse.restrict_numbers(db, [], browse.CaseQuery(search="x")) == []

@@ -124,3 +124,26 @@ def test_adjustment_dialog_stays_open_with_the_typed_entry_when_the_core_refuses
     ok.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=60000)
     qtbot.waitUntil(lambda: page.adjustments.topLevelItemCount() == 1, timeout=60000)
+
+
+def test_light_filter_still_honours_the_search_and_stage(make_window, demo_copy, qtbot):
+    window = make_window(demo_copy)
+    page = window.cases
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: window.tasks.idle() and page.count.text().startswith("共"), timeout=60000)
+    page.light.setCurrentIndex(page.light.findData("light_red"))
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.count.text().startswith("共"), timeout=60000)
+    red = page.model.rowCount()
+    assert red > 1
+    first = page.model.case_no(0)
+    page.search.setText(first)
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.count.text().startswith("共"), timeout=60000)
+    assert page.count.text() == "共 1 件"
+    assert page.model.case_no(0) == first
+    page.search.clear()
+    page.stage.setCurrentText("没有这个阶段")
+    page.apply_filters()
+    qtbot.waitUntil(lambda: page.count.text().startswith("共"), timeout=60000)
+    assert page.count.text() == "共 0 件"

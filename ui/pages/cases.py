@@ -36,10 +36,14 @@ def _filter_choices(db) -> dict[str, list[str]]:
     return {column: browse.distinct_values(db, column) for column in ("unit", "minor", "stage")}
 
 
-def _light_numbers(db, period, figure, unit, kind, minor) -> list[str]:
+def _light_numbers(db, period, figure, query: browse.CaseQuery) -> list[str]:
+    """The cases with that light, narrowed by the page's other filters (a search, a stage) as well."""
     from models.indicators import case_numbers
 
-    return case_numbers(db, period, figure, unit=unit, kind=kind, minor=minor)
+    numbers = case_numbers(db, period, figure, unit=query.unit, kind=query.kind, minor=query.minor)
+    if query.search or query.stage:
+        numbers = browse.restrict_numbers(db, numbers, replace(query, period=None, numbers=None))
+    return numbers
 
 
 class CasesPage(Page):
@@ -167,9 +171,7 @@ class CasesPage(Page):
                 _light_numbers,
                 self.ctx.period,
                 figure,
-                query.unit,
-                query.kind,
-                query.minor,
+                query,
                 on_done=lambda numbers: self.current(generation) and self._show(replace(query, numbers=tuple(numbers))),
                 on_error=self.fail,
             )
