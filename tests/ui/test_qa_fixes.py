@@ -147,3 +147,29 @@ def test_light_filter_still_honours_the_search_and_stage(make_window, demo_copy,
     page.apply_filters()
     qtbot.waitUntil(lambda: page.count.text().startswith("共"), timeout=60000)
     assert page.count.text() == "共 0 件"
+
+
+def _fills_the_width(table) -> bool:
+    header = table.horizontalHeader()
+    used = sum(header.sectionSize(c) for c in range(table.columnCount()))
+    return used >= table.viewport().width() - 2
+
+
+def test_settings_tables_keep_their_stretched_last_column_and_room_for_a_date(make_window, tmp_path, qtbot):
+    from tests.ui.conftest import settle
+
+    window = make_window(_small_store(tmp_path / "small.db"))
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    settle(window)
+    limits = page.limits.table
+    assert _fills_the_width(limits)
+    page.limits.save.click()
+    qtbot.waitUntil(lambda: page.limits.status.text().startswith("已保存"), timeout=30000)
+    settle(window)
+    assert _fills_the_width(limits)
+
+    holidays = page.holidays.table
+    page.holidays.add.click()
+    fm = holidays.fontMetrics()
+    assert holidays.horizontalHeader().sectionSize(0) >= fm.horizontalAdvance("2021-10-09") + 8

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -127,7 +126,9 @@ def _table(headers: tuple[str, ...] | list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(list(headers))
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    table.horizontalHeader().setStretchLastSection(True)
+    # room for a typed date (2021-10-09) or a short code in a column that was sized on an empty table
+    table.horizontalHeader().setMinimumSectionSize(table.fontMetrics().horizontalAdvance("2021-10-09") + 16)
     table.setAlternatingRowColors(True)
     return table
 
@@ -140,7 +141,9 @@ def _set_rows(table: QTableWidget, rows: list[list], editable: bool = True) -> N
             if not editable:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(r, c, item)
-    table.resizeColumnsToContents()
+    # not the last column: sizing it to its contents ended its stretch (the table stopped at 单位 after 保存)
+    for column in range(table.columnCount() - 1):
+        table.resizeColumnToContents(column)
 
 
 def _cells(table: QTableWidget) -> list[list[str]]:
