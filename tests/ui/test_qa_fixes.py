@@ -173,3 +173,24 @@ def test_settings_tables_keep_their_stretched_last_column_and_room_for_a_date(ma
     page.holidays.add.click()
     fm = holidays.fontMetrics()
     assert holidays.horizontalHeader().sectionSize(0) >= fm.horizontalAdvance("2021-10-09") + 8
+
+
+def test_scores_page_shows_the_rule_set_name_and_adjustment_unit_uncut(make_window, demo_copy, qtbot):
+    from models.store import open_db
+    from tests.conftest import add_seed_adjustment
+    from tests.ui.conftest import settle
+
+    db = open_db(demo_copy)
+    add_seed_adjustment(db)
+    db.conn.close()
+    window = make_window(demo_copy)
+    page = window.scores
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: page.doc is not None, timeout=60000)
+    settle(window)
+    combo = page.rules
+    widest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.count() >= 2 and combo.width() >= widest + 20
+    item = page.adjustments.topLevelItem(0)
+    assert item.text(0) == "#1 蓝田开发区管委会"
+    assert page.adjustments.columnWidth(0) >= page.adjustments.fontMetrics().horizontalAdvance(item.text(0))

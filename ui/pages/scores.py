@@ -172,6 +172,7 @@ class ScoresPage(Page):
         self.selected_unit: str | None = None
         self.rules = QComboBox()
         self.rules.setMinimumContentsLength(12)
+        self.rules.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "gb_composite（v1）" whole
         self.rules.currentIndexChanged.connect(self._rules_changed)
         self.heading = QLabel("")
         self.heading.setObjectName("pageHeading")
@@ -341,6 +342,8 @@ class ScoresPage(Page):
             item.setData(0, Qt.ItemDataRole.UserRole, e.id)
             item.setToolTip(2, e.describe() if hasattr(e, "describe") else e.reason)
             self.adjustments.addTopLevelItem(item)
+        self.adjustments.resizeColumnToContents(0)  # "#1 蓝田开发区管委会", not "#1 蓝田开…"
+        self.adjustments.resizeColumnToContents(1)
 
     # ------------------------------------------------------------ explanation
     def _selection_changed(self, table: QTableWidget) -> None:
