@@ -342,8 +342,9 @@ class ScoresPage(Page):
             item.setData(0, Qt.ItemDataRole.UserRole, e.id)
             item.setToolTip(2, e.describe() if hasattr(e, "describe") else e.reason)
             self.adjustments.addTopLevelItem(item)
-        self.adjustments.resizeColumnToContents(0)  # "#1 蓝田开发区管委会", not "#1 蓝田开…"
-        self.adjustments.resizeColumnToContents(1)
+        if entries:  # "#1 蓝田开发区管委会", not "#1 蓝田开…"; an empty list keeps the default widths
+            self.adjustments.resizeColumnToContents(0)
+            self.adjustments.resizeColumnToContents(1)
 
     # ------------------------------------------------------------ explanation
     def _selection_changed(self, table: QTableWidget) -> None:
