@@ -194,3 +194,19 @@ def test_scores_page_shows_the_rule_set_name_and_adjustment_unit_uncut(make_wind
     item = page.adjustments.topLevelItem(0)
     assert item.text(0) == "#1 蓝田开发区管委会"
     assert page.adjustments.columnWidth(0) >= page.adjustments.fontMetrics().horizontalAdvance(item.text(0))
+
+
+def test_a_new_case_list_starts_at_its_top(make_window, demo_copy, qtbot):
+    from models import browse
+
+    window = make_window(demo_copy)
+    page = window.cases
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: window.tasks.idle() and page.count.text().startswith("共"), timeout=60000)
+    page.table.scrollTo(page.model.index(150, 0))
+    assert page.table.verticalScrollBar().value() > 0
+    numbers = tuple(page.model.case_no(r) for r in range(0, 300))
+    page.show_drilldown(browse.CaseQuery(numbers=numbers), "测试")
+    qtbot.wait(50)
+    assert page.table.verticalScrollBar().value() == 0
+    assert page.table.rowAt(0) == 0

@@ -202,6 +202,7 @@ class CasesPage(Page):
         if self.ctx.ro_db is None:
             return
         self.model.set_query(self.ctx.ro_db, query)
+        self.table.scrollToTop()  # a new list starts at its first row, not where the previous one was scrolled
         if query.numbers is not None:
             self.count.setText(self.tr("共 {0} 件").format(len(query.numbers)))
             return
