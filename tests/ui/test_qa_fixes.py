@@ -210,3 +210,21 @@ def test_a_new_case_list_starts_at_its_top(make_window, demo_copy, qtbot):
     qtbot.wait(50)
     assert page.table.verticalScrollBar().value() == 0
     assert page.table.rowAt(0) == 0
+
+
+def test_import_page_names_the_queued_file_that_holds_the_import_back(make_window, tmp_path, qtbot):
+    good = _csv(tmp_path / "好.csv", HEADER, [ROW])
+    no_unit = [h for h in HEADER if h != "处置单位"]
+    bad = _csv(tmp_path / "缺单位.csv", no_unit, [[v for h, v in zip(HEADER, ROW, strict=True) if h != "处置单位"]])
+    window = make_window(tmp_path / "store.db")
+    page = window.imports
+    window.show_page(window.pages.index(page))
+    page.add_files([good, bad])
+    qtbot.waitUntil(lambda: good in page.previews and bad in page.previews, timeout=30000)
+    page.file_list.setCurrentRow(0)
+    assert "可以导入" in page.validation.text()
+    assert not page.start.isEnabled()
+    assert page.progress_text.text() == "尚不能开始导入：缺单位.csv 缺少必需的列（处置单位）"
+    page.file_list.setCurrentRow(1)
+    page.remove.click()
+    assert page.start.isEnabled() and page.progress_text.text() == ""

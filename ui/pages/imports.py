@@ -475,8 +475,28 @@ class ImportsPage(Page):
         )
         self.start.setEnabled(not running and ready)
         self.cancel.setEnabled(running)
+        if not running:
+            # the shown file may say 可以导入 while another queued file holds the button back: name it
+            blockers = self._blockers()
+            if self.files and blockers:
+                self.progress_text.setText(self.tr("尚不能开始导入：{0}").format("；".join(blockers)))
+            elif self.progress_text.text().startswith(self.tr("尚不能开始导入")):
+                self.progress_text.setText("")
         self.remove.setEnabled(not running)
         self.drop.pick.setEnabled(not running)
+
+    def _blockers(self) -> list[str]:
+        out = []
+        for path in self.files:
+            preview = self.previews.get(path)
+            if preview is None:
+                out.append(self.tr("{0} 正在读取").format(path.name))
+            elif isinstance(preview, BaseException):
+                out.append(self.tr("{0} 无法导入").format(path.name))
+            elif missing := self.missing_required(path):
+                names = "、".join(FIELD_LABELS.get(f, f) for f in missing)
+                out.append(self.tr("{0} 缺少必需的列（{1}）").format(path.name, names))
+        return out
 
     # ------------------------------------------------------------ import
     def start_import(self) -> None:
