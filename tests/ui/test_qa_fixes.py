@@ -228,3 +228,24 @@ def test_import_page_names_the_queued_file_that_holds_the_import_back(make_windo
     page.file_list.setCurrentRow(1)
     page.remove.click()
     assert page.start.isEnabled() and page.progress_text.text() == ""
+
+
+def test_copying_or_saving_a_bulletin_that_is_not_there_yet_says_so(make_window, demo_copy, qtbot, script, tmp_path):
+    from PySide6.QtGui import QGuiApplication
+
+    window = make_window(demo_copy)
+    page = window.exports
+    window.show_page(window.pages.index(page))
+    QGuiApplication.clipboard().setText("之前复制的内容")
+    page.copy_bulletin()
+    assert QGuiApplication.clipboard().text() == "之前复制的内容"
+    assert script.infos and "请先生成通报" in script.infos[-1]
+    page.make_bulletin()
+    page.copy_bulletin()  # still 生成中…
+    page.save_bulletin(tmp_path / "通报.txt")
+    assert QGuiApplication.clipboard().text() == "之前复制的内容"
+    assert not (tmp_path / "通报.txt").exists()
+    assert len(script.infos) == 3
+    qtbot.waitUntil(lambda: "数字化城市管理绩效评价通报" in page.bulletin.toPlainText(), timeout=60000)
+    page.copy_bulletin()
+    assert QGuiApplication.clipboard().text().startswith("数字化城市管理绩效评价通报")

@@ -163,6 +163,8 @@ class ExportsPage(Page):
             self.chart.addItem(chart.title, key)
         if current:
             self.chart.setCurrentIndex(max(0, self.chart.findData(current)))
+        self.next_generation()  # a bulletin still being made is for the previous period
+        self._generating = False
         self.bulletin.clear()
 
     def _done(self, path: Path) -> None:
@@ -192,24 +194,42 @@ class ExportsPage(Page):
             self.ctx.run(case_list_job, period, Path(path), self.case_filters(), on_done=self._done, on_error=self.fail)
 
     def make_bulletin(self) -> None:
+        self._generating = True
         self.bulletin.setPlainText(self.tr("生成中…"))
         generation = self.next_generation()
-        self.ctx.run(
-            bulletin_job,
-            self.ctx.period,
-            self._rules(),
-            on_done=lambda text: self.current(generation) and self.bulletin.setPlainText(text),
-            on_error=self.fail,
-        )
+
+        def shown(text: str) -> None:
+            if self.current(generation):
+                self._generating = False
+                self.bulletin.setPlainText(text)
+
+        def failed(exc: BaseException) -> None:
+            self._generating = False
+            self.bulletin.clear()
+            self.fail(exc)
+
+        self.ctx.run(bulletin_job, self.ctx.period, self._rules(), on_done=shown, on_error=failed)
+
+    def bulletin_text(self) -> str | None:
+        """The bulletin to copy or save; None (after telling the user) while there is none yet.
+
+        Why: 复制 used to put nothing, or the placeholder 生成中…, on the clipboard and still say 已复制."""
+        text = self.bulletin.toPlainText()
+        if getattr(self, "_generating", False) or not text.strip():
+            dialogs.info(self, self.tr("请先生成通报（生成完成后再复制或保存）"))
+            return None
+        return text
 
     def copy_bulletin(self) -> None:
-        QGuiApplication.clipboard().setText(self.bulletin.toPlainText())
+        text = self.bulletin_text()
+        if text is None:
+            return
+        QGuiApplication.clipboard().setText(text)
         self.ctx.status.emit(self.tr("通报文本已复制"))
 
     def save_bulletin(self, path: Path | None = None) -> None:
-        text = self.bulletin.toPlainText()
-        if not text.strip():
-            dialogs.info(self, self.tr("请先生成通报"))
+        text = self.bulletin_text()
+        if text is None:
             return
         path = path or dialogs.save_file(
             self, self.tr("保存通报"), f"通报-{self.ctx.period.label}.txt", self.tr("文本文件 (*.txt)")
