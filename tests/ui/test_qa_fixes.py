@@ -249,3 +249,24 @@ def test_copying_or_saving_a_bulletin_that_is_not_there_yet_says_so(make_window,
     qtbot.waitUntil(lambda: "数字化城市管理绩效评价通报" in page.bulletin.toPlainText(), timeout=60000)
     page.copy_bulletin()
     assert QGuiApplication.clipboard().text().startswith("数字化城市管理绩效评价通报")
+
+
+def test_overdue_export_states_the_time_its_lights_were_judged_at(make_window, demo_copy, qtbot, script, tmp_path):
+    from openpyxl import load_workbook
+    from PySide6.QtCore import QDateTime
+
+    from tests.ui.conftest import settle
+
+    window = make_window(demo_copy)
+    page = window.overdue
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: bool(page.lights), timeout=30000)
+    settle(window)
+    page.as_of.setDateTime(QDateTime.fromString("2021-11-15 08:00:00", "yyyy-MM-dd HH:mm:ss"))  # not recomputed
+    out = tmp_path / "lights.xlsx"
+    script.save_paths = [out]
+    page.export.click()
+    settle(window)
+    texts = [str(c.value) for row in load_workbook(out).active.iter_rows(max_row=2) for c in row if c.value]
+    assert any("2021-11-30 23:59:59" in t for t in texts), texts
+    assert not any("2021-11-15" in t for t in texts), texts

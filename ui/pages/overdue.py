@@ -111,12 +111,14 @@ class OverduePage(Page):
     def _recompute(self) -> None:
         generation = self.next_generation()
         self.summary.setText(self.tr("计算中…"))
-        self.ctx.run(
-            lights_job,
-            self.as_of_value(),
-            on_done=lambda lights: self.current(generation) and self.show_lights(lights),
-            on_error=self.fail,
-        )
+        as_of = self.as_of_value()
+
+        def shown(lights: list) -> None:
+            if self.current(generation):
+                self.lights_as_of = as_of  # what the export states: the time these lights were judged at
+                self.show_lights(lights)
+
+        self.ctx.run(lights_job, as_of, on_done=shown, on_error=self.fail)
 
     def show_lights(self, lights: list) -> None:
         self.lights = list(lights)
@@ -177,7 +179,8 @@ class OverduePage(Page):
         if not self.lights:
             dialogs.info(self, self.tr("没有在办案件可导出"))
             return
-        as_of = self.as_of_value().strftime("%Y-%m-%d %H:%M:%S")
+        # the time the shown lights were judged at, not an edited 判断时刻 that was never recomputed
+        as_of = (getattr(self, "lights_as_of", None) or self.as_of_value()).strftime("%Y-%m-%d %H:%M:%S")
         path = dialogs.save_file(self, self.tr("导出超期预警"), f"超期预警-{as_of[:10]}.xlsx", "Excel (*.xlsx)")
         if path is None:
             return
