@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +15,20 @@ from PySide6.QtWidgets import (
 
 from models import browse
 from models.records import FIELD_LABELS
+
+
+def shown_value(field: str, value, empty: str = "") -> str:
+    """A stored value as the office reads it: 是/否 for 已作废, 导出文件 / 按处置时限计算 instead of the store's
+    codes (the detail showed "limit", "0" and, in the history, Python's "None")."""
+    if value is None or value == "":
+        return empty
+    if field == "cancelled":
+        return "是" if value in (1, True, "1") else "否"
+    if field == "deadline_source":
+        from exporters.case_list import DEADLINE_SOURCE_LABELS
+
+        return DEADLINE_SOURCE_LABELS.get(str(value), str(value))
+    return str(value)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
@@ -42,11 +54,7 @@ class CaseDetailDialog(QDialog):
         self.resize(760, 640)
         record = browse.case_record(db, case_no) or {"case_no": case_no}
         history = browse.case_history(db, case_no)
-        fields = [
-            [FIELD_LABELS.get(k, k), "" if record.get(k) is None else record.get(k)]
-            for k in list(FIELD_LABELS)
-            if k in record
-        ]
+        fields = [[FIELD_LABELS.get(k, k), shown_value(k, record.get(k))] for k in list(FIELD_LABELS) if k in record]
         fields.append([self.tr("来源文件"), f"{record.get('import_file') or ''}（第 {record.get('row_no', '')} 行）"])
         raw = record.get("raw") if isinstance(record.get("raw"), dict) else {}
         self.fields = _table([self.tr("字段"), self.tr("值")], fields)
@@ -54,13 +62,14 @@ class CaseDetailDialog(QDialog):
         hist_rows = []
         for entry in history:
             old = entry["old"]
-            changed = {k: v for k, v in old.items() if k not in ("raw",) and record.get(k) != v}
+            # the case's own fields only (not the store's import_id / row_no bookkeeping)
+            changed = {k: v for k, v in old.items() if k in FIELD_LABELS and record.get(k) != v}
             hist_rows.append(
                 [
                     entry["replaced_at"],
                     entry.get("file_name") or str(entry["import_id"]),
-                    "；".join(f"{FIELD_LABELS.get(k, k)}：{v}" for k, v in changed.items())
-                    or json.dumps(old, ensure_ascii=False)[:200],
+                    "；".join(f"{FIELD_LABELS[k]}：{shown_value(k, v, self.tr('（空）'))}" for k, v in changed.items())
+                    or self.tr("（字段未变，仅原始行不同）"),
                 ]
             )
         self.history = _table([self.tr("被替换时间"), self.tr("由导入"), self.tr("此前的值")], hist_rows)

@@ -270,3 +270,29 @@ def test_overdue_export_states_the_time_its_lights_were_judged_at(make_window, d
     texts = [str(c.value) for row in load_workbook(out).active.iter_rows(max_row=2) for c in row if c.value]
     assert any("2021-11-30 23:59:59" in t for t in texts), texts
     assert not any("2021-11-15" in t for t in texts), texts
+
+
+def test_case_detail_shows_codes_and_empty_history_values_in_chinese(qtbot, tmp_path):
+    from importers.pipeline import import_file
+    from models.store import connect, open_db
+    from ui.case_detail import CaseDetailDialog
+
+    header = [*HEADER, "派遣时间", "结案时间", "当前阶段"]
+    sent = "2022-03-01 09:30:00"
+    first = _csv(tmp_path / "一.csv", header, [[*ROW, sent, "", "处置中"]])
+    second = _csv(tmp_path / "二.csv", header, [[*ROW, sent, "2022-03-02 10:00:00", "结案"]])
+    db = open_db(tmp_path / "store.db")
+    import_file(db, first)
+    import_file(db, second)
+    db.conn.close()
+    ro = connect(tmp_path / "store.db", readonly=True)
+    dialog = CaseDetailDialog(ro, "202203010001")
+    qtbot.addWidget(dialog)
+    fields = {dialog.fields.item(r, 0).text(): dialog.fields.item(r, 1).text() for r in range(dialog.fields.rowCount())}
+    assert fields["已作废"] == "否"
+    assert fields["截止时间来源"] == "按处置时限计算"
+    assert dialog.history.rowCount() == 1
+    change = dialog.history.item(0, 2).text()
+    assert "结案时间：（空）" in change and "当前阶段：处置中" in change
+    assert "None" not in change and "import_id" not in change
+    ro.conn.close()
