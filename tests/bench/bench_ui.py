@@ -110,8 +110,10 @@ def cold_start_child(db_path: str, settings_path: str) -> None:
     window.repaint()
     app.processEvents()
     charts_painted = time.perf_counter()
+    painted_epoch = time.time()  # wall clock, comparable with the launching process's
     tiles = {k: t.value.text() for k, t in dash.tiles.items()}
     doc = {
+        "painted_epoch": painted_epoch,
         "tiles_s": round(tiles_painted - started, 3),
         "in_process_s": round(charts_painted - started, 3),
         "tiles": tiles,
@@ -126,7 +128,7 @@ def bench_cold_start(store: Path, work: Path, runs: int = 3) -> dict:
     for _ in range(runs):
         settings = work / "cold.ini"
         settings.unlink(missing_ok=True)
-        launched = time.perf_counter()
+        launched = time.time()
         out = subprocess.run(
             [sys.executable, __file__, "--cold-start-child", str(store), str(settings)],
             capture_output=True,
@@ -134,10 +136,11 @@ def bench_cold_start(store: Path, work: Path, runs: int = 3) -> dict:
             encoding="utf-8",
             check=True,
         )
-        wall = time.perf_counter() - launched
         line = next(x for x in out.stdout.splitlines() if x.startswith("{"))
         doc = json.loads(line)
-        doc["from_launch_s"] = round(wall, 3)  # to the charts painted, interpreter start included
+        # launch → charts painted, interpreter start included (the child's exit and Qt teardown excluded)
+        wall = doc.pop("painted_epoch") - launched
+        doc["from_launch_s"] = round(wall, 3)
         doc["tiles_from_launch_s"] = round(wall - doc["in_process_s"] + doc["tiles_s"], 3)
         results.append(doc)
     return {
