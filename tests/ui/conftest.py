@@ -22,6 +22,7 @@ class DialogScript:
         self.infos: list[str] = []
         self.questions: list[str] = []
         self.answers: list[bool] = []
+        self.texts: list[str | None] = []  # answers to text prompts (None = cancelled)
         self.save_paths: list[Path] = []
         self.open_paths: list[list[Path]] = []
 
@@ -29,8 +30,13 @@ class DialogScript:
         monkeypatch.setattr(dialogs, "warn", lambda parent, text, title=None: self.warnings.append(text))
         monkeypatch.setattr(dialogs, "info", lambda parent, text, title=None: self.infos.append(text))
         monkeypatch.setattr(dialogs, "ask", self._ask)
+        monkeypatch.setattr(dialogs, "text_input", self._text)
         monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: self.save_paths.pop(0) if self.save_paths else None)
         monkeypatch.setattr(dialogs, "open_files", lambda *a, **k: self.open_paths.pop(0) if self.open_paths else [])
+
+    def _text(self, parent, title, label, text="") -> str | None:
+        self.questions.append(label)
+        return self.texts.pop(0) if self.texts else None
 
     def _ask(self, parent, text, title=None) -> bool:
         self.questions.append(text)

@@ -102,6 +102,21 @@ def test_scores_explain_a_unit_record_the_seed_deduction_and_export_the_sheet(
     assert any(t.startswith(expected) for t in texts)
     assert any("202110310540" in t for t in texts)
 
+    # a correction is a reversing entry with the reason the user gives; the score returns
+    window.show_page(window.pages.index(page))
+    assert page.select_unit("蓝田开发区管委会")
+    settle(window)
+    page.adjustments.setCurrentItem(page.adjustments.topLevelItem(0))
+    script.texts = ["录入有误，经复核撤销"]
+    page._reverse_selected()
+    qtbot.waitUntil(lambda: page.unit_entry("蓝田开发区管委会")["score"] == f"{lantian_before:.2f}", timeout=60000)
+    db = connect(demo_copy, readonly=True)
+    try:
+        rows = db.execute("SELECT points, reason, reverses_id FROM adjustments ORDER BY id").fetchall()
+    finally:
+        db.conn.close()
+    assert rows[1] == ("2.00", "录入有误，经复核撤销", 1)
+
 
 def _store_fingerprint(db_path: Path) -> tuple:
     db = connect(db_path, readonly=True)

@@ -456,7 +456,12 @@ class ScoresPage(Page):
             return
         from ui import dialogs
 
-        if not dialogs.ask(self, self.tr("冲销调整 {0}？原记录保留，另记一条相反的分值。").format(item.text(0))):
+        reason = dialogs.text_input(
+            self,
+            self.tr("冲销调整"),
+            self.tr("冲销调整 {0}：原记录保留，另记一条相反的分值。\n冲销原因：").format(item.text(0)),
+        )
+        if not reason:
             return
         generation = self.next_generation()
         self.ctx.run(
@@ -464,7 +469,7 @@ class ScoresPage(Page):
             self.ctx.period,
             self.rule_set(),
             item.data(0, Qt.ItemDataRole.UserRole),
-            self.tr("界面冲销"),
+            reason,
             on_done=lambda r: self._after_write(generation, r),
             on_error=self.fail,
         )
