@@ -58,16 +58,8 @@ class _Chart(QWidget):
     def index_at(self, point: QPointF) -> int | None:  # pragma: no cover - overridden
         return None
 
-    def save_png(self, path: Path, scale: int = 3) -> bool:
-        """A sharp image for meeting slides: rendered at `scale` times the on-screen size."""
-        from PySide6.QtGui import QPixmap
-
-        size = self.size()
-        pixmap = QPixmap(size * scale)
-        pixmap.setDevicePixelRatio(scale)
-        pixmap.fill(Qt.GlobalColor.white)
-        self.render(pixmap)
-        return pixmap.save(str(path), "PNG")
+    def save_png(self, path: Path) -> bool:
+        return self.grab().save(str(path), "PNG")
 
     def _text(self, text: str, color: str = "#222222", anchor=(0, 0.5)) -> pg.TextItem:
         item = pg.TextItem(text, color=color, anchor=anchor)
