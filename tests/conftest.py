@@ -13,6 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from models.records import CASE_FIELDS  # noqa: E402
 from models.store import open_db, transaction  # noqa: E402
 
+# The seed bulletin's figures (a copy of shared/seed/figures-2021-11.json kept with the tests).
+SEED_FIGURES: dict = json.loads((Path(__file__).parent / "fixtures" / "figures-2021-11.json").read_text("utf-8"))
+
 
 @pytest.fixture
 def db(tmp_path: Path):

@@ -14,23 +14,16 @@ import pytest
 
 from models.demo import apportion, iter_month_cases
 from models.numbers import rate
+from tests.conftest import SEED_FIGURES
 
-# figures-2021-11.json (the seed bulletin), copied here so the test runs from a clean checkout.
 SEED_CHANNELS = {
-    "网格巡查采集": 7000,
-    "信息采集员自行简易处置": 4522,
-    "12319城管服务热线": 327,
-    "110指挥中心转办": 16,
-    "微信公众平台": 34,
-    "停车位普查": 36593,
-    "部件更新普查": 2702,
-    "侧招广告普查": 2648,
-    "芗城区流动性案件普查": 1095,
-    "主城区垃圾清扫及直运普查": 404,
-    "主城区相关企业（大型商超、市场等）普查": 259,
-    "牛皮癣普查": 3,
+    channel: count
+    for source in SEED_FIGURES["accepted"].values()
+    if isinstance(source, dict)
+    for channel, count in source.items()
+    if channel != "total"
 }
-SEED_SOURCES = {"信息采集": 11522, "公众举报": 377, "专项普查": 43704}
+SEED_SOURCES = {name: source["total"] for name, source in SEED_FIGURES["accepted"].items() if isinstance(source, dict)}
 TOP_PARTS = ["消防设施", "行道树", "止车石", "交通护栏", "户外广告", "雨水箅子"]
 TOP_EVENTS = ["车辆违停", "乱堆物料", "沿街晾挂", "道路不洁", "绿地脏乱", "无照经营游商", "违规标语宣传品", "施工占道"]
 NOV_START, NOV_END = "2021-11-01 00:00:00", "2021-12-01 00:00:00"

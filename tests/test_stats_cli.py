@@ -10,35 +10,26 @@ import pytest
 
 import main
 from models.periods import parse_month
+from tests.conftest import SEED_FIGURES
 
 pytestmark = pytest.mark.slow
 
-# The seed's figures, written out here so the test does not depend on a file outside the repository.
-ACCEPTED = {
-    "total": 55603,
-    "信息采集": {"total": 11522, "网格巡查采集": 7000, "信息采集员自行简易处置": 4522},
-    "公众举报": {"total": 377, "12319城管服务热线": 327, "110指挥中心转办": 16, "微信公众平台": 34},
-    "专项普查": {
-        "total": 43704,
-        "停车位普查": 36593,
-        "部件更新普查": 2702,
-        "侧招广告普查": 2648,
-        "芗城区流动性案件普查": 1095,
-        "主城区垃圾清扫及直运普查": 404,
-        "主城区相关企业（大型商超、市场等）普查": 259,
-        "牛皮癣普查": 3,
-    },
-}
+ACCEPTED = SEED_FIGURES["accepted"]
 TOP = {
-    "部件": (1121, "15.20", ["消防设施", "行道树", "止车石", "交通护栏", "户外广告", "雨水箅子"]),
-    "事件": (
-        6256,
-        "84.80",
-        ["车辆违停", "乱堆物料", "沿街晾挂", "道路不洁", "绿地脏乱", "无照经营游商", "违规标语宣传品", "施工占道"],
-    ),
+    kind: (entry["count"], f"{entry['share_of_filed_pct']:.2f}", entry["top_categories_in_order"])
+    for kind, entry in SEED_FIGURES["high_frequency"].items()
 }
-LOWEST = ("芗城区城市管理局", "34.04")
-REFUSED = ("蓝田开发区管委会", ["202110310540", "202111160744"], "2", "处置单位绩效评价细则（附件2-1）")
+_REMARKS = SEED_FIGURES["remarks"]
+LOWEST = (
+    _REMARKS["lowest_on_time_closure"]["unit"],
+    f"{_REMARKS['lowest_on_time_closure']['on_time_closure_rate_pct']:.2f}",
+)
+REFUSED = (
+    _REMARKS["refused_dispatch"]["unit"],
+    _REMARKS["refused_dispatch"]["cases"],
+    str(_REMARKS["refused_dispatch"]["deduction_points"]),
+    _REMARKS["refused_dispatch"]["rule"],
+)
 
 
 def run_cli(capsys, *argv: str) -> str:
