@@ -13,7 +13,7 @@ from models import registry
 from models.definitions import Definitions, load_definitions
 from models.indicators import stats_document
 from models.numbers import q2
-from models.periods import Period
+from models.periods import Period, period_words
 from models.store import get_setting
 
 BULLETIN_KEY = "bulletin"
@@ -43,19 +43,6 @@ def pct(value: str | None) -> str:
 
 def _nth(i: int) -> str:
     return ORDINALS[i] if i < len(ORDINALS) else str(i + 1)
-
-
-def period_words(period: Period) -> str:
-    """2021年11月 / 2021年第4季度 / 2021年 / 2021年11月1日至2021年11月30日."""
-    s = period.start
-    if period.kind == "month":
-        return f"{s.year}年{s.month}月"
-    if period.kind == "quarter":
-        return f"{s.year}年第{'一二三四'[(s.month - 1) // 3]}季度"
-    if period.kind == "year":
-        return f"{s.year}年"
-    last = period.last_moment
-    return f"{s.year}年{s.month}月{s.day}日至{last.year}年{last.month}月{last.day}日"
 
 
 def _points_words(points: Decimal) -> str:

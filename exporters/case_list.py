@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from exporters.score_sheet import period_title, save_workbook
+from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
     HEADER_FONT,
@@ -31,7 +31,7 @@ from exporters.xlsx_common import (
     text_cell,
 )
 from models.indicators import FIGURE_LABELS
-from models.periods import TS_FORMAT, Period
+from models.periods import TS_FORMAT, Period, period_words
 from models.records import CASE_FIELDS, FIELD_LABELS
 
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
@@ -172,7 +172,7 @@ def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> Case
     last = get_column_letter(len(COLUMNS))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(kept), 1)}"
 
-    title = WriteOnlyCell(ws, value=f"案件清单　{period_title(period)}")
+    title = WriteOnlyCell(ws, value=f"案件清单　{period_words(period)}")
     title.font = TITLE_FONT
     ws.append([title])
     about = [

@@ -36,7 +36,7 @@ from exporters.xlsx_common import (
     style_header,
 )
 from models.errors import UserFacingError
-from models.periods import Period
+from models.periods import Period, period_words
 from models.rules import COUNTS
 from models.scoring import score_document
 
@@ -77,17 +77,6 @@ class ExportError(UserFacingError):
     """An export that cannot be written (e.g. the file is open in Excel)."""
 
 
-def period_title(period: Period) -> str:
-    """The period as the bulletin writes it: 2021年11月, 2021年第4季度, 2021年, 2021-11-01至2021-11-30."""
-    if period.kind == "month":
-        return f"{period.start.year}年{period.start.month}月"
-    if period.kind == "quarter":
-        return f"{period.start.year}年第{(period.start.month - 1) // 3 + 1}季度"
-    if period.kind == "year":
-        return f"{period.start.year}年"
-    return period.label.replace("..", "至")
-
-
 def category_label(code: str | None) -> str:
     return f"{code}类单位" if code else "未分类单位"
 
@@ -120,7 +109,7 @@ def write_score_sheet(db, period: Period, path: Path, rules=None) -> dict:
     _indicator_sheet(wb.create_sheet("指标明细"), doc)
     _detail_sheet(wb.create_sheet("扣分明细"), doc)
     _about_sheet(wb.create_sheet("说明"), db, doc, period, generated_at)
-    wb.properties.title = f"{period_title(period)}处置单位绩效评价结果"
+    wb.properties.title = f"{period_words(period)}处置单位绩效评价结果"
     wb.properties.creator = "城管绩效台"
     save_workbook(wb, Path(path))
     return doc
@@ -128,7 +117,7 @@ def write_score_sheet(db, period: Period, path: Path, rules=None) -> dict:
 
 def _results_sheet(ws, doc: dict, period: Period) -> None:
     ws.title = "评价结果"
-    ws.append([f"{period_title(period)}处置单位绩效评价结果"])
+    ws.append([f"{period_words(period)}处置单位绩效评价结果"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=3)
     title = ws.cell(1, 1)
     title.font = TITLE_FONT
@@ -282,7 +271,7 @@ def _about_sheet(ws, db, doc: dict, period: Period, generated_at: str) -> None:
 
     rule_set = doc["rule_set"]
     rows: list[tuple[str, str]] = [
-        ("统计周期", f"{period_title(period)}（{period.start_text} 至 {period.last_moment:%Y-%m-%d %H:%M:%S}）"),
+        ("统计周期", f"{period_words(period)}（{period.start_text} 至 {period.last_moment:%Y-%m-%d %H:%M:%S}）"),
         (
             "评价规则",
             f"{rule_set['name']} v{rule_set['version']}（{FAMILY_LABELS.get(rule_set['family'], rule_set['family'])}）",

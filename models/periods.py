@@ -68,6 +68,19 @@ class Period:
         return out
 
 
+def period_words(period: Period) -> str:
+    """The period as the office writes it: 2021年11月 / 2021年第四季度 / 2021年 / 2021年11月1日至2021年11月30日."""
+    s = period.start
+    if period.kind == "month":
+        return f"{s.year}年{s.month}月"
+    if period.kind == "quarter":
+        return f"{s.year}年第{'一二三四'[(s.month - 1) // 3]}季度"
+    if period.kind == "year":
+        return f"{s.year}年"
+    last = period.last_moment
+    return f"{s.year}年{s.month}月{s.day}日至{last.year}年{last.month}月{last.day}日"
+
+
 def month_period(year: int, month: int) -> Period:
     start = datetime(year, month, 1)
     end = datetime(year + 1, 1, 1) if month == 12 else datetime(year, month + 1, 1)
