@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
@@ -243,10 +244,14 @@ class MainWindow(QMainWindow):
                 return
             self.nav.setCurrentRow(0)
             self._set_period(self.picker.period())
-            self.startup_done = True
+            self._started()
             return
         self._set_period(state["period"] or self.picker.period())
+        self._started()
+
+    def _started(self) -> None:
         self.startup_done = True
+        freeze_startup_objects()
 
     def load_demo(self) -> None:
         dialog = DemoProgress(self)
@@ -309,3 +314,19 @@ class MainWindow(QMainWindow):
     def _meeting_closed(self) -> None:
         self.meeting = None
         self.activateWindow()
+
+
+_frozen = False
+
+
+def freeze_startup_objects() -> None:
+    """Move everything alive once the window is up (modules, Qt wrappers, pyqtgraph) out of the collector's reach.
+
+    Why: a full collection walked those ~50,000 objects (and what the session added) in about 55 ms, and
+    whichever thread triggered it — the UI's, or the worker's during an import — held the GIL that long: a
+    case-table page read took 60 ms instead of 3 (tests/bench/bench_ui.py reports the collections). Frozen
+    objects are never collected, so this runs once per process, at start-up."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()

@@ -79,6 +79,10 @@ def test_wheel_over_the_mapping_table_scrolls_without_changing_a_mapping(make_wi
     assert page.mappings[path] == before
 
 
+def _shown_mapping_rows(page) -> int:
+    return sum(not page.mapping.isRowHidden(r) for r in range(page.mapping.rowCount()))
+
+
 def test_import_page_clears_the_preview_of_an_imported_or_removed_file(make_window, tmp_path, qtbot):
     first = _csv(tmp_path / "一.csv", HEADER, [ROW])
     second = _csv(tmp_path / "二.csv", HEADER, [["202203010002", *ROW[1:]]])
@@ -91,14 +95,14 @@ def test_import_page_clears_the_preview_of_an_imported_or_removed_file(make_wind
     page.start.click()
     qtbot.waitUntil(lambda: page.job is None and page.file_list.count() == 0, timeout=60000)
     assert page.info.text() == "尚未选择文件"
-    assert page.mapping.rowCount() == 0 and page.preview.rowCount() == 0
+    assert _shown_mapping_rows(page) == 0 and page.preview.rowCount() == 0
     assert page.validation.text() == ""
 
     page.add_files([second])
     qtbot.waitUntil(lambda: page.start.isEnabled(), timeout=30000)
     page.file_list.setCurrentRow(0)
     page.remove.click()
-    assert page.info.text() == "尚未选择文件" and page.mapping.rowCount() == 0
+    assert page.info.text() == "尚未选择文件" and _shown_mapping_rows(page) == 0
 
 
 def test_adjustment_dialog_stays_open_with_the_typed_entry_when_the_core_refuses_it(make_window, demo_copy, qtbot):
@@ -296,3 +300,38 @@ def test_case_detail_shows_codes_and_empty_history_values_in_chinese(qtbot, tmp_
     assert "结案时间：（空）" in change and "当前阶段：处置中" in change
     assert "None" not in change and "import_id" not in change
     ro.conn.close()
+
+
+def test_mapping_combos_follow_the_shown_file_and_a_correction_stays_with_its_file(make_window, tmp_path, qtbot):
+    """The mapping rows are built once and refilled per file: each file offers its own headers, and a
+    correction made in a combo belongs to the file shown, not to whichever file was previewed first."""
+    from ui.pages.imports import MAPPED_FIELDS
+
+    first = _csv(tmp_path / "一.csv", HEADER, [ROW])
+    other_header = ["案件号", "处置部门", "上报时间", "发生地址"]
+    second = _csv(tmp_path / "二.csv", other_header, [["202203010003", "市交警支队", "2022-03-01 08:00:00", "x"]])
+    window = make_window(tmp_path / "store.db")
+    page = window.imports
+    window.show_page(window.pages.index(page))
+    page.add_files([first, second])
+    qtbot.waitUntil(lambda: first in page.previews and second in page.previews, timeout=30000)
+
+    page.file_list.setCurrentRow(0)
+    assert _shown_mapping_rows(page) == len(MAPPED_FIELDS)
+    address = page.mapping.cellWidget(MAPPED_FIELDS.index("address"), 1)
+    assert [address.itemText(i) for i in range(address.count())] == ["（不导入）", *HEADER]
+    assert address.currentText() == "地址"
+    address.setCurrentIndex(address.findData(""))  # the user un-maps 地址 in the first file
+    assert "address" not in page.mappings[first]
+
+    page.file_list.setCurrentRow(1)
+    case_no = page.mapping.cellWidget(MAPPED_FIELDS.index("case_no"), 1)
+    assert [case_no.itemText(i) for i in range(case_no.count())] == ["（不导入）", *other_header]
+    assert case_no.currentText() == "案件号"
+    assert page.mapping.cellWidget(MAPPED_FIELDS.index("address"), 1).currentText() == "发生地址"
+    assert page.mappings[second]["address"] == "发生地址"
+
+    page.file_list.setCurrentRow(0)  # back to the first file: its correction is still there
+    assert page.mapping.cellWidget(MAPPED_FIELDS.index("address"), 1).currentText() == "（不导入）"
+    assert "address" not in page.mappings[first]
+    assert page.mapping.item(MAPPED_FIELDS.index("case_no"), 2).text() == "必需"

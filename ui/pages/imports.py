@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,8 @@ from ui.widgets import CellCombo, combo_value
 
 FILE_FILTER = "案件导出 (*.xlsx *.xls *.ods *.csv *.txt *.htm *.html);;所有文件 (*)"
 NOT_MAPPED = "（不导入）"
+# The fields a file's columns can be mapped to, in the mapping table's order.
+MAPPED_FIELDS = tuple(FIELD_LABELS)[: tuple(FIELD_LABELS).index("rework_count") + 1]
 
 
 def preview_job(db, path: Path):
@@ -119,6 +121,9 @@ class ImportsPage(Page):
         self.job = None
         self.reports: list = []
         self.history: list[dict] = []
+        self._combos: dict[str, CellCombo] = {}  # field → its combo in the mapping table (built once)
+        self._options: QStandardItemModel | None = None  # the shown file's headers, shared by those combos
+        self._shown: Path | None = None  # the file whose mapping the table shows
 
         self.drop = DropZone()
         self.drop.pick.clicked.connect(self._pick)
@@ -352,7 +357,7 @@ class ImportsPage(Page):
 
     def _clear_preview(self) -> None:
         self.info.setText(self.tr("尚未选择文件"))
-        self.mapping.setRowCount(0)
+        self._hide_mapping()
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self.validation.setText("")
@@ -361,7 +366,7 @@ class ImportsPage(Page):
         from ui.worker import error_text
 
         preview = self.previews.get(path)
-        self.mapping.setRowCount(0)
+        self._hide_mapping()
         self.preview.setRowCount(0)
         if preview is None:
             self.info.setText(self.tr("{0}：正在读取预览…").format(path.name))
@@ -395,25 +400,65 @@ class ImportsPage(Page):
         required = set(getattr(preview, "required_fields", None) or [])
         required |= set(getattr(preview, "missing_required", []) or [])
         required |= {"case_no", "unit", "reported_at"}
-        mapping = self.mappings.get(path, {})
-        fields = list(FIELD_LABELS)[: list(FIELD_LABELS).index("rework_count") + 1]
-        self.mapping.setRowCount(len(fields))
-        for r, field in enumerate(fields):
+        self._fill_mapping(path, headers, required)
+        self._validate(path)
+
+    def _mapping_rows(self) -> dict[str, CellCombo]:
+        """The mapping table's rows, one per field, built once and hidden until a preview fills them.
+
+        Why once: the fields never change, only the headers a file offers; creating 24 cell combos took
+        about 30 ms and, redone for every preview, pushed the UI thread past 100 ms when a preview arrived."""
+        if self._combos:
+            return self._combos
+        self.mapping.setRowCount(len(MAPPED_FIELDS))
+        for r, field in enumerate(MAPPED_FIELDS):
             label = QTableWidgetItem(f"{FIELD_LABELS[field]}（{field}）")
             label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.mapping.setItem(r, 0, label)
             combo = CellCombo()
-            combo.addItem(self.tr(NOT_MAPPED), "")
-            for header in headers:
-                combo.addItem(header, header)
-            combo.setCurrentIndex(max(0, combo.findData(mapping.get(field, ""))))
-            combo.currentIndexChanged.connect(lambda _i, f=field, c=combo, p=path: self._mapping_changed(p, f, c))
+            combo.currentIndexChanged.connect(lambda _i, f=field, c=combo: self._mapping_changed(f, c))
             self.mapping.setCellWidget(r, 1, combo)
-            self.mapping.setItem(r, 2, QTableWidgetItem(self.tr("必需") if field in required else ""))
+            self.mapping.setItem(r, 2, QTableWidgetItem(""))
+            self.mapping.setRowHidden(r, True)
+            self._combos[field] = combo
         self.mapping.resizeColumnToContents(0)
-        self._validate(path)
+        return self._combos
 
-    def _mapping_changed(self, path: Path, field: str, combo: QComboBox) -> None:
+    def _fill_mapping(self, path: Path, headers: list[str], required: set[str]) -> None:
+        """Point every field's combo at one shared list of this file's headers and select its mapping."""
+        combos = self._mapping_rows()
+        options = QStandardItemModel(self)
+        for text, data in [(self.tr(NOT_MAPPED), ""), *((h, h) for h in headers)]:
+            item = QStandardItem(text)
+            item.setData(data, Qt.ItemDataRole.UserRole)
+            options.appendRow(item)
+        mapping = self.mappings.get(path, {})
+        self._shown = path
+        for r, (field, combo) in enumerate(combos.items()):
+            combo.blockSignals(True)  # selecting the stored mapping is not a correction
+            combo.setModel(options)
+            combo.setCurrentIndex(max(0, combo.findData(mapping.get(field, ""))))
+            combo.blockSignals(False)
+            self.mapping.item(r, 2).setText(self.tr("必需") if field in required else "")
+            self.mapping.setRowHidden(r, False)
+        if self._options is not None:
+            self._options.deleteLater()
+        self._options = options
+
+    def _hide_mapping(self) -> None:
+        self._shown = None
+        for r in range(self.mapping.rowCount()):
+            self.mapping.setRowHidden(r, True)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._combos:  # build the mapping rows now, before a file is dropped, not with its preview
+            QTimer.singleShot(0, self._mapping_rows)
+
+    def _mapping_changed(self, field: str, combo: QComboBox) -> None:
+        path = self._shown
+        if path is None:
+            return
         header = combo_value(combo)
         mapping = self.mappings.setdefault(path, {})
         if header:
