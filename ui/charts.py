@@ -11,13 +11,12 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from ui.fonts import app_font
+from ui.widgets import PALETTE
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
-
-PALETTE = ("#2f6fb3", "#e07b39", "#4a9a5b", "#b8463e", "#7d5ba6", "#8c6d3f", "#c45a9c", "#6b7a8f")
 
 
 class _Chart(QWidget):
@@ -40,6 +39,9 @@ class _Chart(QWidget):
             axis = self.item.getAxis(name)
             axis.setStyle(tickFont=self.font_)
             axis.setTextPen("#333333")
+            # Drawing an axis with its Chinese labels is most of a chart's paint; cached as a pixmap it is
+            # redrawn only when it changes, not each time the page is shown again (90 → ? ms for six charts).
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -173,6 +175,13 @@ class TrendChart(_Chart):
             return None
         i = round(point.x())
         return i if 0 <= i < len(self.months) else None
+
+
+def make_chart(title: str, horizontal: bool | None, scale: float = 1.0) -> BarChart | TrendChart:
+    """One chart of ui.pages.dashboard.CHART_SPECS: bars (horizontal or not), or the trend when None."""
+    if horizontal is None:
+        return TrendChart(title, scale=scale)
+    return BarChart(title, horizontal=horizontal, scale=scale)
 
 
 def _short(label: str, limit: int = 9) -> str:

@@ -178,8 +178,7 @@ class MainWindow(QMainWindow):
         self._restore()
 
     def _dashboard_charts(self) -> dict:
-        self.dashboard.build_charts()
-        return self.dashboard.charts
+        return self.dashboard.finish_charts()
 
     # ------------------------------------------------------------ persistence
     def _restore(self) -> None:

@@ -7,6 +7,7 @@ room on a projector: fonts ×1.8, thick bars, one idea per slide.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -22,24 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.charts import BarChart, TrendChart
+from ui.charts import make_chart
 from ui.fonts import app_font
+from ui.pages.dashboard import CHART_SPECS, TILES, chart_fills, tile_value
 from ui.widgets import Tile
 
 SCALE = 1.8
 ROWS_PER_SLIDE = 12  # rows a projector shows at this size without scrolling
-
-
-class _ChartSet:
-    """Duck-types the dashboard for ui.pages.dashboard.fill_charts."""
-
-    def __init__(self, tr: Callable[[str], str]):
-        self.sources = BarChart(tr("受理来源"), scale=SCALE)
-        self.channels = BarChart(tr("受理渠道"), horizontal=True, scale=SCALE)
-        self.kinds = BarChart(tr("部件 / 事件"), scale=SCALE)
-        self.top_parts = BarChart(tr("高发部件小类"), horizontal=True, scale=SCALE)
-        self.top_events = BarChart(tr("高发事件小类"), horizontal=True, scale=SCALE)
-        self.trend = TrendChart(tr("近12个月趋势"), scale=SCALE)
 
 
 class MeetingView(QWidget):
@@ -61,24 +51,18 @@ class MeetingView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignRight)
-        self.slides: list[tuple[str, QWidget]] = []
+        # (title, how to build the slide); a slide is built when first shown: all of them at once (six
+        # charts, the score tables) held the UI thread 250–330 ms when meeting mode opened
+        self.slides: list[tuple[str, Callable[[], QWidget]]] = []
+        self._built: dict[int, QWidget] = {}
         period = (stats or scores or {}).get("period", "")
         if stats is not None:
-            self._add(self.tr("{0} 运行概况").format(period), self._tiles(stats))
-            charts = _ChartSet(self.tr)
-            from ui.pages.dashboard import fill_charts
-
-            fill_charts(charts, stats, trend or [])
-            for chart in (
-                charts.sources,
-                charts.channels,
-                charts.kinds,
-                charts.top_parts,
-                charts.top_events,
-                charts.trend,
-            ):
-                chart.item.setTitle(None)  # the slide title says it, larger
-                self._add(f"{period} {chart.title}", chart)
+            self._add(self.tr("{0} 运行概况").format(period), lambda: self._tiles(stats))
+            for key, title, horizontal in CHART_SPECS:
+                self._add(
+                    f"{period} {self.tr(title)}",
+                    lambda k=key, t=title, h=horizontal: self._chart(k, self.tr(t), h, stats, trend or []),
+                )
         if scores is not None:
             by_cat: dict[str, list[dict]] = {}
             for unit in scores.get("units", []):
@@ -91,19 +75,30 @@ class MeetingView(QWidget):
                     title = self.tr("{0} {1}类单位绩效评价").format(period, category)
                     if len(parts) > 1:
                         title += f"（{number}/{len(parts)}）"
-                    self._add(title, self._score_table(part))
+                    self._add(title, lambda part=part: self._score_table(part))
         if not self.slides:
-            self._add(self.tr("暂无数据"), QLabel(self.tr("请先打开“运行分析”或“绩效评价”页")))
+            self._add(self.tr("暂无数据"), lambda: QLabel(self.tr("请先打开“运行分析”或“绩效评价”页")))
         self.index = 0
         self.show_slide(0)
 
-    def _add(self, title: str, widget: QWidget) -> None:
-        self.slides.append((title, widget))
-        self.stack.addWidget(widget)
+    def _add(self, title: str, build: Callable[[], QWidget]) -> None:
+        self.slides.append((title, build))
+
+    def slide_widget(self, index: int) -> QWidget:
+        """The slide's widget, built the first time it is asked for."""
+        if index not in self._built:
+            widget = self.slides[index][1]()
+            self.stack.addWidget(widget)
+            self._built[index] = widget
+        return self._built[index]
+
+    def _chart(self, key: str, title: str, horizontal: bool | None, stats: dict, trend: list[dict]) -> QWidget:
+        chart = make_chart(title, horizontal, SCALE)
+        chart_fills(SimpleNamespace(**{key: chart}), stats, trend)[key]()
+        chart.item.setTitle(None)  # the slide title says it, larger
+        return chart
 
     def _tiles(self, stats: dict) -> QWidget:
-        from ui.pages.dashboard import TILES, tile_value
-
         box = QWidget()
         grid = QGridLayout(box)
         for i, (key, caption, _figure, is_rate) in enumerate(TILES):
@@ -144,8 +139,8 @@ class MeetingView(QWidget):
 
     def show_slide(self, index: int) -> None:
         self.index = max(0, min(index, len(self.slides) - 1))
-        title, widget = self.slides[self.index]
-        self.stack.setCurrentWidget(widget)
+        title = self.slides[self.index][0]
+        self.stack.setCurrentWidget(self.slide_widget(self.index))
         self.title.setText(f"{title}　（{self.index + 1}/{len(self.slides)}）")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override

@@ -44,7 +44,7 @@ def test_dashboard_shows_the_seed_figures_and_a_tile_opens_its_cases(make_window
     window = make_window(demo_copy)
     assert window.ctx.period.label == "2021-11"  # opens on the latest month with cases
     window.show_page(window.pages.index(window.dashboard))
-    qtbot.waitUntil(lambda: window.dashboard.doc is not None and bool(window.dashboard.charts), timeout=30000)
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None and window.dashboard.charts_ready, timeout=30000)
     shown = {key: tile.value.text() for key, tile in window.dashboard.tiles.items()}
     assert {k: shown[k] for k in SEED_TILES} == SEED_TILES
     kinds = window.dashboard.kinds

@@ -114,7 +114,7 @@ def test_overdue_page_groups_lights_by_unit_and_exports(make_window, demo_copy, 
     window = make_window(demo_copy)
     page = window.overdue
     window.show_page(window.pages.index(page))
-    qtbot.waitUntil(lambda: bool(page.lights), timeout=30000)
+    qtbot.waitUntil(lambda: bool(page.lights) and page.lights_shown, timeout=30000)
     settle(window)
     assert page.as_of_value().strftime("%Y-%m-%d %H:%M:%S") == "2021-11-30 23:59:59"
     total_children = sum(page.model.item(r).rowCount() for r in range(page.model.rowCount()))
@@ -133,7 +133,7 @@ def test_overdue_page_groups_lights_by_unit_and_exports(make_window, demo_copy, 
 def test_exports_page_writes_bulletin_case_list_and_chart_png(make_window, demo_copy, qtbot, tmp_path):
     window = make_window(demo_copy)
     window.show_page(window.pages.index(window.dashboard))
-    qtbot.waitUntil(lambda: window.dashboard.doc is not None and bool(window.dashboard.charts), timeout=30000)
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None and window.dashboard.charts_ready, timeout=30000)
     page = window.exports
     window.show_page(window.pages.index(page))
     page.make_bulletin()
@@ -227,3 +227,62 @@ def test_rule_sets_can_be_made_default_and_copied(make_window, tmp_path, qtbot, 
     settle(window)
     assert (tmp_path / "rules" / "本市细则.toml").is_file()
     assert "本市细则" in [r.name for r in page.data["rule_sets"]]
+
+
+def test_dashboard_charts_follow_quick_period_changes_to_the_last_one(make_window, demo_copy, qtbot):
+    """The charts are filled one per event-loop turn; changing the period twice before they finish must
+    leave every chart on the last period's figures (no late fill from the earlier one)."""
+    from models.periods import month_period
+
+    window = make_window(demo_copy)
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.charts_ready, timeout=30000)
+
+    def showing(label: str) -> bool:
+        return dash.doc is not None and dash.doc["period"] == label and dash.charts_ready
+
+    november = (list(dash.top_parts.labels), list(dash.kinds.values), list(dash.trend.months))
+    assert dash.kinds.values == [1121, 6256]
+
+    window._set_period(month_period(2021, 10))
+    qtbot.waitUntil(lambda: showing("2021-10"), timeout=30000)
+    october = (list(dash.top_parts.labels), list(dash.kinds.values), list(dash.trend.months))
+    assert october != november and october[2][-1] == "2021-10"
+
+    window._set_period(month_period(2021, 11))
+    window._set_period(month_period(2021, 10))  # before November's figures are even computed
+    qtbot.waitUntil(lambda: showing("2021-10"), timeout=30000)
+    settle(window)
+    assert (list(dash.top_parts.labels), list(dash.kinds.values), list(dash.trend.months)) == october
+
+
+def test_overdue_tree_fills_in_steps_and_a_newer_result_replaces_an_unfinished_one(make_window, demo_copy, qtbot):
+    """The tree is filled ROWS_PER_TURN cases per event-loop turn into a fresh model; a unit larger than
+    one turn is split, and lights that arrive while an older fill is running win."""
+    from types import SimpleNamespace
+
+    from ui.pages.overdue import ROWS_PER_TURN
+
+    window = make_window(demo_copy)
+    page = window.overdue
+
+    def lights(unit: str, n: int, light: str) -> list:
+        return [
+            SimpleNamespace(unit=unit, light=light, serious=False, case_no=f"{unit}-{i:04d}", minor="", deadline_at="")
+            for i in range(n)
+        ]
+
+    older = lights("甲单位", 50, "green")
+    newer = lights("乙单位", ROWS_PER_TURN * 2 + 7, "red") + lights("丙单位", 3, "yellow")
+    page.show_lights(older)
+    page.show_lights(newer)
+    assert not page.lights_shown  # the big unit needs three turns
+    qtbot.waitUntil(lambda: page.lights_shown, timeout=10000)
+    settle(window)
+    units = {page.model.item(r).toolTip(): page.model.item(r).rowCount() for r in range(page.model.rowCount())}
+    assert units == {"乙单位": ROWS_PER_TURN * 2 + 7, "丙单位": 3}
+    first = page.proxy.index(0, 0)
+    big = ROWS_PER_TURN * 2 + 7
+    assert page.proxy.data(first).startswith(f"乙单位（红 {big}")  # most red lights first
+    assert f"红灯 {big}，黄灯 3，绿灯 0" in page.summary.text()

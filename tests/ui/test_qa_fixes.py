@@ -264,7 +264,7 @@ def test_overdue_export_states_the_time_its_lights_were_judged_at(make_window, d
     window = make_window(demo_copy)
     page = window.overdue
     window.show_page(window.pages.index(page))
-    qtbot.waitUntil(lambda: bool(page.lights), timeout=30000)
+    qtbot.waitUntil(lambda: bool(page.lights) and page.lights_shown, timeout=30000)
     settle(window)
     page.as_of.setDateTime(QDateTime.fromString("2021-11-15 08:00:00", "yyyy-MM-dd HH:mm:ss"))  # not recomputed
     out = tmp_path / "lights.xlsx"

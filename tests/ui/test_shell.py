@@ -116,7 +116,7 @@ def test_period_picker_steps_months_quarters_and_ranges(qtbot):
 def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_copy, qtbot):
     window = make_window(demo_copy)
     window.show_page(window.pages.index(window.dashboard))
-    qtbot.waitUntil(lambda: window.dashboard.doc is not None and bool(window.dashboard.charts), timeout=30000)
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None and window.dashboard.charts_ready, timeout=30000)
     window.show_page(window.pages.index(window.scores))
     qtbot.waitUntil(lambda: window.scores.doc is not None, timeout=60000)
     qtbot.keyClick(window, Qt.Key.Key_F11)
@@ -126,11 +126,17 @@ def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_cop
     titles = [title for title, _w in meeting.slides]
     assert titles[0] == "2021-11 运行概况"
     assert any("A类单位" in t for t in titles) and any("高发事件小类" in t for t in titles)
+    assert list(meeting._built) == [0]  # slides are built when first shown, not all when the mode opens
     qtbot.keyClick(meeting, Qt.Key.Key_Right)
     qtbot.keyClick(meeting, Qt.Key.Key_Right)
     assert meeting.index == 2
     qtbot.keyClick(meeting, Qt.Key.Key_Left)
     assert meeting.index == 1
+    assert sorted(meeting._built) == [0, 1, 2]
+    sources = meeting.slide_widget(1)  # 受理来源, filled with the dashboard's figures
+    assert sources.labels == window.dashboard.sources.labels and sources.values == window.dashboard.sources.values
+    qtbot.keyClick(meeting, Qt.Key.Key_End)
+    assert "类单位绩效评价" in meeting.title.text() and meeting.stack.currentWidget().rowCount() > 0
     assert meeting.font().pointSizeF() > window.font().pointSizeF() * 1.5
     qtbot.keyClick(meeting, Qt.Key.Key_Escape)
     assert window.meeting is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -9,7 +12,7 @@ from models import browse
 from models.periods import Period, parse_label
 from ui.pages.base import AppContext, Page
 from ui.startup import dashboard_data
-from ui.widgets import Tile
+from ui.widgets import PALETTE, Tile
 
 # (key in stats_document, caption, figure whose cases the tile opens, is a rate)
 TILES = (
@@ -23,6 +26,22 @@ TILES = (
 )
 
 TREND_SERIES = (("filed", "立案"), ("disposed", "处置"), ("closed", "结案"))
+
+# The six charts of the dashboard and of meeting mode: key (the attribute on a dashboard-like view), title,
+# bars drawn horizontally (None: the 12-month trend).
+CHART_SPECS: tuple[tuple[str, str, bool | None], ...] = (
+    ("sources", "受理来源", False),
+    ("channels", "受理渠道", True),
+    ("kinds", "部件 / 事件", False),
+    ("top_parts", "高发部件小类", True),
+    ("top_events", "高发事件小类", True),
+    ("trend", "近12个月趋势", None),
+)
+
+
+def load_chart_module(_db) -> None:
+    """Worker job: import pyqtgraph (through ui.charts) off the UI thread, which it would hold ~0.7 s."""
+    import ui.charts  # noqa: F401
 
 
 def figure_numbers(db, period: Period, figure: str, kind: str | None = None, minor: str | None = None) -> list[str]:
@@ -57,11 +76,15 @@ class DashboardPage(Page):
             tile.clicked.connect(lambda f=figure, c=caption: self._open_figure(f, self.tr(c)))
             self.tiles[key] = tile
             tiles.addWidget(tile)
-        # The six pyqtgraph charts are built right after the first paint: importing pyqtgraph and making
-        # six plots costs ~0.8 s, and the tiles (the figures people look for first) need not wait for it.
+        # The six pyqtgraph charts come after the tiles (the figures people look for first), one step per
+        # event-loop turn: pyqtgraph is imported on the worker (~0.7 s), then each chart is built or filled
+        # in its own turn (~30 ms). Doing it all at once held the UI thread 0.7 s at start-up and 150–250 ms
+        # at each change of period.
         self.scale = scale
         self.charts: dict = {}
-        self._charts_pending = False
+        self._fills: dict[str, Callable[[], None]] = {}  # charts still to fill with the current figures
+        self._step_queued = False
+        self._charts_loading = False
         self.grid = QGridLayout()
         self.placeholders = []
         for index in range(6):
@@ -85,47 +108,73 @@ class DashboardPage(Page):
     # ------------------------------------------------------------ charts
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        QTimer.singleShot(1500, self.build_charts)  # no figures coming (an empty store): build them anyway
+        self._load_charts()  # with figures or without (an empty store), the charts are built once shown
 
-    def _schedule_charts(self) -> None:
-        if not self.charts and not self._charts_pending:
-            self._charts_pending = True
-            QTimer.singleShot(0, self.build_charts)
-
-    def build_charts(self) -> None:
-        if self.charts:
+    def _load_charts(self) -> None:
+        if self._charts_loading or len(self.charts) == len(CHART_SPECS):
             return
-        from ui.charts import BarChart, TrendChart
+        if "ui.charts" in sys.modules:
+            self._schedule_step()
+            return
+        self._charts_loading = True
+        self.ctx.run(load_chart_module, on_done=self._charts_loaded, on_error=self.fail)
 
-        scale = self.scale
-        self.sources = BarChart(self.tr("受理来源"), scale=scale)
-        self.channels = BarChart(self.tr("受理渠道"), horizontal=True, scale=scale)
-        self.kinds = BarChart(self.tr("部件 / 事件"), scale=scale)
-        self.top_parts = BarChart(self.tr("高发部件小类"), horizontal=True, scale=scale)
-        self.top_events = BarChart(self.tr("高发事件小类"), horizontal=True, scale=scale)
-        self.trend = TrendChart(self.tr("近12个月趋势"), scale=scale)
-        charts = {
-            "sources": self.sources,
-            "channels": self.channels,
-            "kinds": self.kinds,
-            "top_parts": self.top_parts,
-            "top_events": self.top_events,
-            "trend": self.trend,
+    def _charts_loaded(self, _result=None) -> None:
+        self._charts_loading = False
+        self._schedule_step()
+
+    def _schedule_step(self) -> None:
+        if not self._step_queued:
+            self._step_queued = True
+            QTimer.singleShot(0, self._step)
+
+    def _step(self) -> None:
+        """One chart per turn: fill a built chart that has new figures, else build the next chart."""
+        self._step_queued = False
+        if "ui.charts" not in sys.modules:
+            return  # the worker is still importing pyqtgraph; _charts_loaded comes back here
+        ready = next((key for key in self._fills if key in self.charts), None)
+        if ready is not None:
+            self._fills.pop(ready)()
+        elif len(self.charts) < len(CHART_SPECS):
+            self._build_chart(len(self.charts))
+        else:
+            return
+        self._schedule_step()
+
+    def _build_chart(self, index: int) -> None:
+        from ui.charts import make_chart
+
+        key, title, horizontal = CHART_SPECS[index]
+        chart = make_chart(self.tr(title), horizontal, self.scale)
+        handlers = {
+            "sources": self._source_clicked,
+            "channels": self._channel_clicked,
+            "kinds": self._kind_clicked,
+            "top_parts": lambda i: self._minor_clicked("部件", self.top_parts, i),
+            "top_events": lambda i: self._minor_clicked("事件", self.top_events, i),
+            "trend": self._trend_clicked,
         }
-        self.sources.clicked.connect(self._source_clicked)
-        self.channels.clicked.connect(self._channel_clicked)
-        self.kinds.clicked.connect(self._kind_clicked)
-        self.top_parts.clicked.connect(lambda i: self._minor_clicked("部件", self.top_parts, i))
-        self.top_events.clicked.connect(lambda i: self._minor_clicked("事件", self.top_events, i))
-        self.trend.clicked.connect(self._trend_clicked)
-        for index, chart in enumerate(charts.values()):
-            placeholder = self.placeholders[index]
-            self.grid.replaceWidget(placeholder, chart)
-            placeholder.deleteLater()
-        self.placeholders = []
-        self.charts = charts
-        if self.doc is not None:
-            fill_charts(self, self.doc, self.trend_rows)
+        chart.clicked.connect(handlers[key])
+        setattr(self, key, chart)
+        placeholder = self.placeholders[index]
+        self.grid.replaceWidget(placeholder, chart)
+        placeholder.deleteLater()
+        self.charts[key] = chart
+
+    @property
+    def charts_ready(self) -> bool:
+        """All six charts built and showing the current figures."""
+        return len(self.charts) == len(CHART_SPECS) and not self._fills
+
+    def finish_charts(self) -> dict:
+        """Build and fill what is still queued, now (a chart saved as PNG must be complete)."""
+        while len(self.charts) < len(CHART_SPECS):
+            self._build_chart(len(self.charts))
+        fills, self._fills = self._fills, {}
+        for fill in fills.values():
+            fill()
+        return self.charts
 
     # ------------------------------------------------------------ data
     def reload(self) -> None:
@@ -154,10 +203,8 @@ class DashboardPage(Page):
             elif key == "disposal_rate":
                 note = self.tr("应处置 {0}").format(doc.get("need_dispose", "—"))
             self.tiles[key].set_value(tile_value(doc, key, is_rate), note)
-        if self.charts:
-            fill_charts(self, doc, trend_rows)
-        else:  # the tiles' repaint is already queued; the charts come right after it
-            self._schedule_charts()
+        self._fills = chart_fills(self, doc, trend_rows)  # figures of an earlier period are dropped
+        self._schedule_step()
         defs = doc.get("definitions") or {}
         self.note.setText(
             self.tr("口径：应结案数 = {0}；统计截止：{1}；点击数字、柱或点可查看对应案件。").format(
@@ -211,36 +258,25 @@ class DashboardPage(Page):
         self._open_numbers(parse_label(label), "filed", self.tr("{0} 立案").format(label))
 
 
-def fill_charts(view, doc: dict, trend_rows: list[dict]) -> None:
-    """Fill the six charts of a dashboard-like view (the page, or a meeting-mode slide set)."""
-    from ui.charts import PALETTE
+def chart_fills(view, doc: dict, trend_rows: list[dict]) -> dict[str, Callable[[], None]]:
+    """How to fill each chart of a dashboard-like view (the page, a meeting slide) with `doc`, by key.
 
+    One callable per chart, so the page can fill one per event-loop turn and a slide only its own chart."""
     defs = doc.get("definitions") or {}
     sources = (doc.get("accepted") or {}).get("sources") or []
     source_color = {s["name"]: PALETTE[i % len(PALETTE)] for i, s in enumerate(sources)}
-    view.sources.set_data(
-        [s["name"] for s in sources],
-        [s["count"] for s in sources],
-        colors=[source_color[s["name"]] for s in sources],
-    )
     channels = sorted(
         ((c["name"], c["count"], s["name"]) for s in sources for c in s.get("channels", [])),
         key=lambda t: (-t[1], t[0]),
     )
-    view.channels.set_data(
-        [c[0] for c in channels], [c[1] for c in channels], colors=[source_color[c[2]] for c in channels]
-    )
     kinds = doc.get("kinds") or []
-    view.kinds.set_data(
-        [k["name"] for k in kinds],
-        [k["count"] for k in kinds],
-        colors=[PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
-        value_texts=[f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
-    )
     limits = {"部件": int(defs.get("top_parts", 6)), "事件": int(defs.get("top_events", 8))}
-    for kind, chart, color in (("部件", view.top_parts, PALETTE[0]), ("事件", view.top_events, PALETTE[1])):
+
+    def top_bars(key: str, kind: str, color: str) -> Callable[[], None]:
         top = next((k.get("top", []) for k in kinds if k["name"] == kind), [])[: limits[kind]]
-        chart.set_data([t["name"] for t in top], [t["count"] for t in top], colors=[color] * len(top))
+        names, counts = [t["name"] for t in top], [t["count"] for t in top]
+        return lambda: getattr(view, key).set_data(names, counts, colors=[color] * len(top))
+
     while len(trend_rows) > 1 and not (trend_rows[0].get("accepted") or trend_rows[0].get("filed")):
         trend_rows = trend_rows[1:]  # months before the first import are not "zero cases"
     months = [row["period"] for row in trend_rows]
@@ -249,4 +285,22 @@ def fill_charts(view, doc: dict, trend_rows: list[dict]) -> None:
         for key, label in TREND_SERIES
         if trend_rows and key in trend_rows[0]
     }
-    view.trend.set_data(months, series)
+    return {
+        "sources": lambda: view.sources.set_data(
+            [s["name"] for s in sources],
+            [s["count"] for s in sources],
+            colors=[source_color[s["name"]] for s in sources],
+        ),
+        "channels": lambda: view.channels.set_data(
+            [c[0] for c in channels], [c[1] for c in channels], colors=[source_color[c[2]] for c in channels]
+        ),
+        "kinds": lambda: view.kinds.set_data(
+            [k["name"] for k in kinds],
+            [k["count"] for k in kinds],
+            colors=[PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
+            value_texts=[f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
+        ),
+        "top_parts": top_bars("top_parts", "部件", PALETTE[0]),
+        "top_events": top_bars("top_events", "事件", PALETTE[1]),
+        "trend": lambda: view.trend.set_data(months, series),
+    }
