@@ -288,8 +288,10 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
 
     def _open_cases(self, query, caption: str) -> None:
-        self.show_page(self.pages.index(self.cases))
+        # the drill-down first: shown afterwards, the page is no longer stale and does not first rerun
+        # its own filters (a page read and a count) only to replace them
         self.cases.show_drilldown(query, caption)
+        self.show_page(self.pages.index(self.cases))
 
     def _after_import(self, reports: list) -> None:
         if any(r.inserted for r in reports) and self.ctx.period is not None:
@@ -319,7 +321,7 @@ _frozen = False
 
 
 def freeze_startup_objects() -> None:
-    """Move everything alive once the window is up (modules, Qt wrappers, pyqtgraph) out of the collector's reach.
+    """Move everything alive once the window is up (modules, Qt wrappers) out of the collector's reach.
 
     Why: a full collection walked those ~50,000 objects (and what the session added) in about 55 ms, and
     whichever thread triggered it — the UI's, or the worker's during an import — held the GIL that long: a

@@ -95,9 +95,12 @@ def make_window(qapp, tmp_path, script):
         return window
 
     yield make
+    import shiboken6
+
     for window in windows:
-        window.close()
-        window.deleteLater()
+        if shiboken6.isValid(window):  # a test may have deleted it already
+            window.close()
+            window.deleteLater()
     qapp.processEvents()
 
 

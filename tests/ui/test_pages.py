@@ -286,3 +286,27 @@ def test_overdue_tree_fills_in_steps_and_a_newer_result_replaces_an_unfinished_o
     big = ROWS_PER_TURN * 2 + 7
     assert page.proxy.data(first).startswith(f"乙单位（红 {big}")  # most red lights first
     assert f"红灯 {big}，黄灯 3，绿灯 0" in page.summary.text()
+
+
+def test_a_drill_down_does_not_first_rerun_the_stale_case_filters(make_window, demo_copy, qtbot, monkeypatch):
+    """A tile opens its cases on the 案件查询 page: the page, stale after a change of period, must not
+    first rerun its own filters (a page read on the UI thread and a count) only to replace them."""
+    from models.periods import month_period
+
+    window = make_window(demo_copy)
+    dash, cases = window.dashboard, window.cases
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.charts_ready, timeout=30000)
+    window._set_period(month_period(2021, 10))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.doc["period"] == "2021-10", timeout=30000)
+    settle(window)
+    reads = []
+    real = browse.fetch_page
+    monkeypatch.setattr(browse, "fetch_page", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    dash.tiles["filed"].clicked.emit()
+    qtbot.waitUntil(lambda: cases.isVisible() and cases.model.query is not None, timeout=30000)
+    settle(window)
+    assert reads == []  # only the drill-down's own block read (by case number) ran
+    assert cases.model.query.numbers is not None and cases.count.text() == f"共 {dash.doc['filed']} 件"
+    assert cases.banner.isVisible() and "2021-10 立案" in cases.banner.text()
+    qtbot.waitUntil(lambda: cases.unit.count() > 1, timeout=30000)  # the filter choices loaded all the same

@@ -192,6 +192,8 @@ class CasesPage(Page):
     def show_drilldown(self, query: browse.CaseQuery, caption: str) -> None:
         """The cases behind a figure clicked elsewhere (tile, bar, point, score line)."""
         self.next_generation()
+        if not self._choices_loaded:  # reload() would have, had the page been opened the usual way
+            self.ctx.run(_filter_choices, on_done=self._fill_choices, on_error=self.fail)
         self.drill = query
         self.banner.setText(self.tr("来自：{0}（点“清除条件”回到筛选）").format(caption))
         self.banner.setVisible(True)

@@ -453,7 +453,7 @@ class ImportsPage(Page):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if not self._combos:  # build the mapping rows now, before a file is dropped, not with its preview
-            QTimer.singleShot(0, self._mapping_rows)
+            QTimer.singleShot(0, self, self._mapping_rows)
 
     def _mapping_changed(self, field: str, combo: QComboBox) -> None:
         path = self._shown

@@ -162,7 +162,7 @@ class OverduePage(Page):
             else:
                 pending.pop(0)
         if pending:
-            QTimer.singleShot(0, lambda: self._fill_step(model, pending))
+            QTimer.singleShot(0, self, lambda: self._fill_step(model, pending))
             return
         old, self.model = self.model, model
         self.proxy.setSourceModel(model)
