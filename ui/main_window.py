@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import dialogs
+from ui.app import freeze_startup_objects
 from ui.pages.base import AppContext, Page
 from ui.pages.cases import CasesPage
 from ui.pages.dashboard import DashboardPage
@@ -250,7 +250,7 @@ class MainWindow(QMainWindow):
 
     def _started(self) -> None:
         self.startup_done = True
-        freeze_startup_objects()
+        freeze_startup_objects("window")
 
     def load_demo(self) -> None:
         dialog = DemoProgress(self)
@@ -315,19 +315,3 @@ class MainWindow(QMainWindow):
     def _meeting_closed(self) -> None:
         self.meeting = None
         self.activateWindow()
-
-
-_frozen = False
-
-
-def freeze_startup_objects() -> None:
-    """Move everything alive once the window is up (modules, Qt wrappers) out of the collector's reach.
-
-    Why: a full collection walked those ~50,000 objects (and what the session added) in about 55 ms, and
-    whichever thread triggered it — the UI's, or the worker's during an import — held the GIL that long: a
-    case-table page read took 60 ms instead of 3 (tests/bench/bench_ui.py reports the collections). Frozen
-    objects are never collected, so this runs once per process, at start-up."""
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.freeze()

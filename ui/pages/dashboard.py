@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from models import browse
 from models.periods import Period, parse_label
+from ui.app import freeze_startup_objects
 from ui.pages.base import AppContext, Page
 from ui.startup import dashboard_data
 from ui.widgets import PALETTE, Tile
@@ -126,6 +127,7 @@ class DashboardPage(Page):
         self._step_queued = False
         if not self.charts:
             self.finish_charts()
+            freeze_startup_objects("charts")  # pyqtgraph's modules and the charts, as at start-up
             return
         ready = next((key for key in self._fills if key in self.charts), None)
         if ready is not None:
