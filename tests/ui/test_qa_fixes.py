@@ -318,6 +318,8 @@ def test_mapping_combos_follow_the_shown_file_and_a_correction_stays_with_its_fi
 
     page.file_list.setCurrentRow(0)
     assert _shown_mapping_rows(page) == len(MAPPED_FIELDS)
+    label = page.mapping.item(MAPPED_FIELDS.index("case_no"), 0)  # 案件编号（case_no）, not 案…
+    assert page.mapping.columnWidth(0) >= page.mapping.fontMetrics().horizontalAdvance(label.text())
     address = page.mapping.cellWidget(MAPPED_FIELDS.index("address"), 1)
     assert [address.itemText(i) for i in range(address.count())] == ["（不导入）", *HEADER]
     assert address.currentText() == "地址"

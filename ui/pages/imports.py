@@ -421,7 +421,6 @@ class ImportsPage(Page):
             self.mapping.setItem(r, 2, QTableWidgetItem(""))
             self.mapping.setRowHidden(r, True)
             self._combos[field] = combo
-        self.mapping.resizeColumnToContents(0)
         return self._combos
 
     def _fill_mapping(self, path: Path, headers: list[str], required: set[str]) -> None:
@@ -441,6 +440,7 @@ class ImportsPage(Page):
             combo.blockSignals(False)
             self.mapping.item(r, 2).setText(self.tr("必需") if field in required else "")
             self.mapping.setRowHidden(r, False)
+        self.mapping.resizeColumnToContents(0)  # only shown rows count: not when the rows are built hidden
         if self._options is not None:
             self._options.deleteLater()
         self._options = options
