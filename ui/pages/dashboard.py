@@ -127,7 +127,6 @@ class DashboardPage(Page):
         self._step_queued = False
         if not self.charts:
             self.finish_charts()
-            freeze_startup_objects("charts")  # pyqtgraph's modules and the charts, as at start-up
             return
         ready = next((key for key in self._fills if key in self.charts), None)
         if ready is not None:
@@ -154,13 +153,19 @@ class DashboardPage(Page):
             "top_events": lambda i: self._minor_clicked("事件", self.top_events, i),
             "trend": self._trend_clicked,
         }
-        chart.clicked.connect(handlers[key])
+        chart.clicked.connect(lambda i, k=key, handler=handlers[key]: self._chart_clicked(k, handler, i))
         setattr(self, key, chart)
         placeholder = self.placeholders[index]
         self.grid.replaceWidget(placeholder, chart)
         placeholder.deleteLater()
         self.charts[key] = chart
         return key
+
+    def _chart_clicked(self, key: str, handler: Callable[[int], None], index: int) -> None:
+        """A chart still showing the previous figures (its refill a few turns away) ignores a click: its
+        bar, read against the new period, would open cases that do not match it."""
+        if key not in self._fills:
+            handler(index)
 
     @property
     def charts_ready(self) -> bool:
@@ -169,11 +174,14 @@ class DashboardPage(Page):
 
     def finish_charts(self) -> dict:
         """Build and fill what is still queued, now (a chart saved as PNG must be complete)."""
+        first = not self.charts
         while len(self.charts) < len(CHART_SPECS):
             self._build_chart(len(self.charts))
         fills, self._fills = self._fills, {}
         for fill in fills.values():
             fill()
+        if first:
+            freeze_startup_objects("charts")  # pyqtgraph's modules and the charts, as at start-up
         return self.charts
 
     # ------------------------------------------------------------ data

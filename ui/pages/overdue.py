@@ -138,6 +138,8 @@ class OverduePage(Page):
                 len(self.lights), totals["red"], totals["yellow"], totals["green"], serious_total, len(groups)
             )
         )
+        if self._filling is not None and self._filling is not self.model:
+            self._filling.deleteLater()  # an unfinished fill of older lights
         model = QStandardItemModel(0, len(COLUMNS), self)
         model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self._filling = model
