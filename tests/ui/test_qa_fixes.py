@@ -79,6 +79,16 @@ def test_wheel_over_the_mapping_table_scrolls_without_changing_a_mapping(make_wi
     assert page.mappings[path] == before
 
 
+def _previewed(make_window, tmp_path, qtbot, *files):
+    """A window on an empty store, its import page showing, with `files` queued and previewed."""
+    window = make_window(tmp_path / "store.db")
+    page = window.imports
+    window.show_page(window.pages.index(page))
+    page.add_files(list(files))
+    qtbot.waitUntil(lambda: all(f in page.previews for f in files), timeout=30000)
+    return window, page
+
+
 def _shown_mapping_rows(page) -> int:
     return sum(not page.mapping.isRowHidden(r) for r in range(page.mapping.rowCount()))
 
@@ -220,11 +230,7 @@ def test_import_page_names_the_queued_file_that_holds_the_import_back(make_windo
     good = _csv(tmp_path / "好.csv", HEADER, [ROW])
     no_unit = [h for h in HEADER if h != "处置单位"]
     bad = _csv(tmp_path / "缺单位.csv", no_unit, [[v for h, v in zip(HEADER, ROW, strict=True) if h != "处置单位"]])
-    window = make_window(tmp_path / "store.db")
-    page = window.imports
-    window.show_page(window.pages.index(page))
-    page.add_files([good, bad])
-    qtbot.waitUntil(lambda: good in page.previews and bad in page.previews, timeout=30000)
+    window, page = _previewed(make_window, tmp_path, qtbot, good, bad)
     page.file_list.setCurrentRow(0)
     assert "可以导入" in page.validation.text()
     assert not page.start.isEnabled()
@@ -310,11 +316,7 @@ def test_mapping_combos_follow_the_shown_file_and_a_correction_stays_with_its_fi
     first = _csv(tmp_path / "一.csv", HEADER, [ROW])
     other_header = ["案件号", "处置部门", "上报时间", "发生地址"]
     second = _csv(tmp_path / "二.csv", other_header, [["202203010003", "市交警支队", "2022-03-01 08:00:00", "x"]])
-    window = make_window(tmp_path / "store.db")
-    page = window.imports
-    window.show_page(window.pages.index(page))
-    page.add_files([first, second])
-    qtbot.waitUntil(lambda: first in page.previews and second in page.previews, timeout=30000)
+    window, page = _previewed(make_window, tmp_path, qtbot, first, second)
 
     page.file_list.setCurrentRow(0)
     assert _shown_mapping_rows(page) == len(MAPPED_FIELDS)
