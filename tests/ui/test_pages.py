@@ -113,9 +113,11 @@ def test_case_filters_narrow_by_unit_kind_and_light(make_window, demo_copy, qtbo
 def test_overdue_page_groups_lights_by_unit_and_exports(make_window, demo_copy, qtbot, script, tmp_path):
     window = make_window(demo_copy)
     page = window.overdue
+    narrowest = window.minimumSizeHint().width()
     window.show_page(window.pages.index(page))
     qtbot.waitUntil(lambda: bool(page.lights) and page.lights_shown, timeout=30000)
     settle(window)
+    assert window.minimumSizeHint().width() == narrowest  # the summary wraps: it widened the window 906 → 997
     assert page.as_of_value().strftime("%Y-%m-%d %H:%M:%S") == "2021-11-30 23:59:59"
     total_children = sum(page.model.item(r).rowCount() for r in range(page.model.rowCount()))
     assert total_children == len(page.lights)

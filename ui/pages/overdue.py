@@ -72,6 +72,7 @@ class OverduePage(Page):
         self.apply = QPushButton(self.tr("重新计算"))
         self.export = QPushButton(self.tr("导出 Excel…"))
         self.summary = QLabel("")
+        self.summary.setWordWrap(True)  # its length must not set the window's minimum width (997 px without)
         self.summary.setObjectName("pageHeading")
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
