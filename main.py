@@ -13,13 +13,10 @@ import logging
 import sys
 from pathlib import Path
 
-from models.periods import Period, PeriodError, period_from_args
+from models.errors import UserFacingError
+from models.periods import Period, period_from_args
 
 log = logging.getLogger("chengguan")
-
-
-class UserError(Exception):
-    """A problem the user can fix (bad argument, unknown unit): message printed, exit status 2."""
 
 
 # ---------------------------------------------------------------- helpers
@@ -255,17 +252,14 @@ def cmd_units(args: argparse.Namespace) -> int:
             for name, count in unknown:
                 print(f"  {name}（{count} 件）")
     else:
-        try:
-            unit = registry.set_unit(
-                db,
-                args.name,
-                category=args.category,
-                parent=args.parent,
-                district=args.district,
-                alias=args.alias,
-            )
-        except registry.RegistryError as exc:
-            raise UserError(str(exc)) from exc
+        unit = registry.set_unit(
+            db,
+            args.name,
+            category=args.category,
+            parent=args.parent,
+            district=args.district,
+            alias=args.alias,
+        )
         print(f"已保存：{unit.category or '-'}  {unit.name}" + (f" 上级：{unit.parent}" if unit.parent else ""))
     return 0
 
@@ -387,15 +381,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` or a closed pager: not an error
         sys.stderr.close()
         return 0
-    except (UserError, PeriodError) as exc:
+    except UserFacingError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence (cli.md exit status 1)
-        from models.errors import UserFacingError
-
-        if isinstance(exc, UserFacingError):
-            print(f"错误：{exc}", file=sys.stderr)
-            return 2
         log.exception("command failed: %s", argv if argv is not None else sys.argv[1:])
         print(f"内部错误：{type(exc).__name__}: {exc}（详情见日志 {log_path}）", file=sys.stderr)
         return 1

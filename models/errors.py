@@ -1,13 +1,19 @@
-"""Errors a user can meet: each carries a Chinese message naming the file, row and column where known.
+"""The one error family for "the user's input is wrong".
 
-The CLI prints the message and exits 2; the GUI shows it in a dialog. Anything else is a bug (exit 1).
+Every such error derives from :class:`UserFacingError` and carries a complete Chinese message naming the
+file, row and column where known. The CLI prints the message and exits 2; the GUI shows it in a message
+box. Any other exception, a `ValueError` included, is a bug: the CLI exits 1 with a short note and the
+traceback goes to the log file only.
+
+The subclasses below serve more than one module; the others live beside the code that raises them
+(``PeriodError``, ``RegistryError``, ``ReferenceTableError``, ``DefinitionsError``, ``ScoringError`` ...).
 """
 
 from __future__ import annotations
 
 
 class UserFacingError(Exception):
-    """Base class: str(exc) is the complete Chinese message for the user."""
+    """Base class: the user's input is wrong and str(exc) is the complete Chinese message for them."""
 
 
 class ImportRefused(UserFacingError):

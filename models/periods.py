@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from models.errors import UserFacingError
+
 TS_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-class PeriodError(ValueError):
+class PeriodError(UserFacingError):
     """A period argument that cannot be understood (message in Chinese)."""
 
 

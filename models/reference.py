@@ -21,7 +21,7 @@ from models.store import transaction
 LIMIT_UNITS = ("工作日", "工作时", "自然小时")
 
 
-class ReferenceError(UserFacingError):
+class ReferenceTableError(UserFacingError):
     """A reference-table edit that cannot be saved (names the row)."""
 
 
@@ -70,11 +70,11 @@ def save_header_aliases(db: sqlite_utils.Database, aliases: list[HeaderAlias]) -
         if not field and not alias:
             continue
         if field not in known:
-            raise ReferenceError(f"表头别名第 {number} 行：未知字段「{field}」")
+            raise ReferenceTableError(f"表头别名第 {number} 行：未知字段「{field}」")
         if not alias:
-            raise ReferenceError(f"表头别名第 {number} 行：别名不能为空")
+            raise ReferenceTableError(f"表头别名第 {number} 行：别名不能为空")
         if alias in seen and seen[alias] != field:
-            raise ReferenceError(
+            raise ReferenceTableError(
                 f"表头别名第 {number} 行：「{alias}」已对应字段「{seen[alias]}」，一个表头只能对应一个字段"
             )
         if alias in seen:
@@ -83,7 +83,7 @@ def save_header_aliases(db: sqlite_utils.Database, aliases: list[HeaderAlias]) -
         clean.append(HeaderAlias(field, alias, int(a.priority)))
     for field, label, required in header_fields(db):
         if required and field not in seen.values():
-            raise ReferenceError(f"必需字段「{label}」至少要保留一个表头别名")
+            raise ReferenceTableError(f"必需字段「{label}」至少要保留一个表头别名")
     with transaction(db):
         db.execute("DELETE FROM header_aliases")
         for a in clean:
@@ -109,19 +109,19 @@ def save_time_limits(db: sqlite_utils.Database, limits: list[TimeLimit]) -> int:
         if not kind and not minor:
             continue
         if kind not in (*KINDS, "*"):
-            raise ReferenceError(f"办理时限第 {number} 行：问题类型应为 部件、事件 或 *，收到「{kind}」")
+            raise ReferenceTableError(f"办理时限第 {number} 行：问题类型应为 部件、事件 或 *，收到「{kind}」")
         if not minor:
-            raise ReferenceError(f"办理时限第 {number} 行：小类不能为空（* 表示该类型的默认时限）")
+            raise ReferenceTableError(f"办理时限第 {number} 行：小类不能为空（* 表示该类型的默认时限）")
         try:
             amount = Decimal(str(t.amount).strip())
         except InvalidOperation:
-            raise ReferenceError(f"办理时限第 {number} 行：时限「{t.amount}」不是数字") from None
+            raise ReferenceTableError(f"办理时限第 {number} 行：时限「{t.amount}」不是数字") from None
         if not amount.is_finite() or amount <= 0:
-            raise ReferenceError(f"办理时限第 {number} 行：时限应大于 0")
+            raise ReferenceTableError(f"办理时限第 {number} 行：时限应大于 0")
         if unit not in LIMIT_UNITS:
-            raise ReferenceError(f"办理时限第 {number} 行：单位应为 {'、'.join(LIMIT_UNITS)}，收到「{unit}」")
+            raise ReferenceTableError(f"办理时限第 {number} 行：单位应为 {'、'.join(LIMIT_UNITS)}，收到「{unit}」")
         if (kind, minor) in clean:
-            raise ReferenceError(f"办理时限第 {number} 行：{kind} / {minor} 重复")
+            raise ReferenceTableError(f"办理时限第 {number} 行：{kind} / {minor} 重复")
         clean[(kind, minor)] = TimeLimit(kind, minor, amount, unit)
     with transaction(db):
         db.execute("DELETE FROM time_limits")
@@ -149,13 +149,13 @@ def save_holiday_overrides(db: sqlite_utils.Database, overrides: list[HolidayOve
         if not day:
             continue
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-            raise ReferenceError(f"节假日调整第 {number} 行：日期应为 YYYY-MM-DD，收到「{day}」")
+            raise ReferenceTableError(f"节假日调整第 {number} 行：日期应为 YYYY-MM-DD，收到「{day}」")
         try:
             date.fromisoformat(day)
         except ValueError:
-            raise ReferenceError(f"节假日调整第 {number} 行：日期「{day}」不存在") from None
+            raise ReferenceTableError(f"节假日调整第 {number} 行：日期「{day}」不存在") from None
         if day in clean:
-            raise ReferenceError(f"节假日调整第 {number} 行：日期 {day} 重复")
+            raise ReferenceTableError(f"节假日调整第 {number} 行：日期 {day} 重复")
         clean[day] = HolidayOverride(day, bool(o.is_workday), (o.note or "").strip())
     with transaction(db):
         db.execute("DELETE FROM holiday_overrides")

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from models.errors import UserFacingError
 from models.store import transaction
 
 
-class RegistryError(ValueError):
+class RegistryError(UserFacingError):
     """A registry edit that cannot be applied (message in Chinese)."""
 
 

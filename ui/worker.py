@@ -105,15 +105,10 @@ class _Runner(QThread):
 
 
 def _is_user_error(exc: BaseException) -> bool:
-    """Refused input (shown to the user as a message), not a fault worth a traceback in the log.
-
-    The registry and the period parser raise ValueError subclasses with Chinese messages: a wrong unit
-    category typed in 设置 is as ordinary as a refused import and must not print a traceback."""
+    """The user's input was wrong (shown as a message), not a fault worth a traceback in the log."""
     from models.errors import UserFacingError
-    from models.periods import PeriodError
-    from models.registry import RegistryError
 
-    return isinstance(exc, UserFacingError | RegistryError | PeriodError)
+    return isinstance(exc, UserFacingError)
 
 
 class TaskManager(QObject):
@@ -201,10 +196,9 @@ class TaskManager(QObject):
 
 
 def error_text(exc: BaseException) -> str:
-    """A user-facing message: the core's Chinese text, or a short note pointing at the log."""
-    from models.errors import UserFacingError
-
-    if isinstance(exc, UserFacingError | ValueError):
+    """The core's Chinese message for the user's own mistakes; for anything else (a bug, a ValueError
+    included) a short note pointing at the log, which holds the traceback."""
+    if _is_user_error(exc):
         return str(exc)
     text = QCoreApplication.translate("worker", "内部错误：{0}: {1}（详情见日志）")
     return text.format(type(exc).__name__, exc)
