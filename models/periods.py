@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 from models.errors import UserFacingError
 
 TS_FORMAT = "%Y-%m-%d %H:%M:%S"
+YEARS = (1900, 2999)  # periods the store can hold; a typo such as 0201 is named instead of counted as empty
 
 
 class PeriodError(UserFacingError):
-    """A period argument that cannot be understood (message in Chinese)."""
+    """A period argument that is malformed or impossible (message in Chinese naming the wrong part)."""
 
 
 @dataclass(frozen=True)
@@ -107,31 +108,52 @@ def range_period(first: date, last: date) -> Period:
     return Period(f"{first.isoformat()}..{last.isoformat()}", "range", start, end)
 
 
+def _check_year(year: str) -> int:
+    if not YEARS[0] <= int(year) <= YEARS[1]:
+        raise PeriodError(f"年份超出范围：{year}（应为 {YEARS[0]}–{YEARS[1]}）")
+    return int(year)
+
+
+def _check_month(month: str) -> int:
+    if not 1 <= int(month) <= 12:
+        raise PeriodError(f"月份超出范围：{int(month)}（应为 1–12）")
+    return int(month)
+
+
 def parse_month(text: str) -> Period:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match:
         raise PeriodError(f"月份格式应为 YYYY-MM，收到「{text}」")
-    return month_period(int(match.group(1)), int(match.group(2)))
+    return month_period(_check_year(match.group(1)), _check_month(match.group(2)))
 
 
 def parse_quarter(text: str) -> Period:
-    match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text.strip())
+    match = re.fullmatch(r"(\d{4})-?[Qq](\d)", text.strip())
     if not match:
         raise PeriodError(f"季度格式应为 YYYY-Qn，收到「{text}」")
-    return quarter_period(int(match.group(1)), int(match.group(2)))
+    if not 1 <= int(match.group(2)) <= 4:
+        raise PeriodError(f"季度超出范围：Q{match.group(2)}（应为 Q1–Q4）")
+    return quarter_period(_check_year(match.group(1)), int(match.group(2)))
 
 
 def parse_year(text: str) -> Period:
     if not re.fullmatch(r"\d{4}", text.strip()):
         raise PeriodError(f"年份格式应为 YYYY，收到「{text}」")
-    return year_period(int(text))
+    return year_period(_check_year(text.strip()))
 
 
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
-        raise PeriodError(f"日期格式应为 YYYY-MM-DD，收到「{text}」") from None
+        match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+        if not match:
+            raise PeriodError(f"日期格式应为 YYYY-MM-DD，收到「{text}」") from None
+        year, month = _check_year(match.group(1)), _check_month(match.group(2))
+        days = (month_period(year, month).end - month_period(year, month).start).days
+        raise PeriodError(f"日期超出范围：{int(match.group(3))} 日（{year}年{month}月只有 {days} 天）") from None
+    _check_year(f"{day.year:04d}")
+    return day
 
 
 def parse_label(label: str) -> Period:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import main
 from models import registry
 from models.store import open_db
 
 
 def test_bad_period_is_a_user_error_with_exit_2(tmp_path, capsys):
-    code = main.main(["--db", str(tmp_path / "x.db"), "stats", "--month", "2021-13"])
+    code = main.main(["--db", str(tmp_path / "x.db"), "stats", "--month", "2021/11"])
     assert code == 2
     assert "月份格式应为 YYYY-MM" in capsys.readouterr().err
 
@@ -96,3 +98,50 @@ def test_an_alias_places_an_unknown_unit_and_cannot_be_a_registered_name(tmp_pat
     assert main.main(["--db", path, "units", "set", "蓝田开发区管委会", "--alias", "龙文区政府"]) == 2
     assert "别名「龙文区政府」已是登记单位的名称" in capsys.readouterr().err
     assert main.main(["--db", path, "units", "set", "蓝田开发区管委会", "--alias", "蓝田开发区管委会"]) == 2
+
+
+# ---------------------------------------------------------------- periods
+
+SMALL_CASES = [
+    {
+        "case_no": f"2021110{n}0001",
+        "kind": "事件",
+        "minor": "暴露垃圾",
+        "unit": "西桥街道办事处",
+        "reported_at": f"2021-11-0{n} 08:00:00",
+        "filed_at": f"2021-11-0{n} 08:10:00",
+        "dispatched_at": f"2021-11-0{n} 08:20:00",
+        "deadline_at": f"2021-11-0{n + 2} 17:30:00",
+        "disposed_at": f"2021-11-0{n + 1} 10:00:00",
+        "closed_at": f"2021-11-0{n + 1} 11:00:00",
+    }
+    for n in (1, 2, 3)
+]
+
+
+@pytest.fixture
+def small_db(tmp_path) -> str:
+    from tests.conftest import insert_cases
+
+    path = tmp_path / "small.db"
+    db = open_db(path)
+    insert_cases(db, SMALL_CASES)
+    db.conn.close()
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--month", "2021-13"], "月份超出范围：13（应为 1–12）"),
+        (["--month", "2021-00"], "月份超出范围：0（应为 1–12）"),
+        (["--quarter", "2021-Q5"], "季度超出范围：Q5（应为 Q1–Q4）"),
+        (["--from", "2021-02-30", "--to", "2021-03-01"], "日期超出范围：30 日（2021年2月只有 28 天）"),
+        (["--from", "2021-11-01", "--to", "2021-13-01"], "月份超出范围：13（应为 1–12）"),
+        (["--year", "0000"], "年份超出范围：0000（应为 1900–2999）"),
+        (["--month", "0201-11"], "年份超出范围：0201（应为 1900–2999）"),
+    ],
+)
+def test_an_impossible_period_names_the_wrong_part(small_db, capsys, flags, message):
+    assert main.main(["--db", small_db, "stats", *flags]) == 2
+    assert capsys.readouterr().err == f"错误：{message}\n"

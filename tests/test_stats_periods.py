@@ -72,7 +72,7 @@ def test_as_of_flag_moves_the_overdue_watch(db_path, capsys):
 
 
 def test_bad_period_is_a_user_error(db_path, capsys):
-    assert main.main(["--db", str(db_path), "stats", "--month", "2021-13"]) == 2
+    assert main.main(["--db", str(db_path), "stats", "--month", "2021年11月"]) == 2
     assert "YYYY-MM" in capsys.readouterr().err
 
 
