@@ -100,7 +100,7 @@ def test_an_alias_places_an_unknown_unit_and_cannot_be_a_registered_name(tmp_pat
     assert main.main(["--db", path, "units", "set", "蓝田开发区管委会", "--alias", "蓝田开发区管委会"]) == 2
 
 
-# ---------------------------------------------------------------- periods
+# ---------------------------------------------------------------- the shared parser (cli/common.py)
 
 SMALL_CASES = [
     {
@@ -128,6 +128,31 @@ def small_db(tmp_path) -> str:
     insert_cases(db, SMALL_CASES)
     db.conn.close()
     return str(path)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "scores", "--month", "2021-11", "-o", "{out}/s.xlsx", "--db", "{db}"],
+        ["export", "--db", "{db}", "cases", "--month", "2021-11", "-o", "{out}/c.xlsx"],
+        ["adjust", "add", "--month", "2021-11", "--unit", "西桥街道办事处", "--points", "-1", "--db", "{db}",
+         "--reason", "r"],
+        ["adjust", "--db", "{db}", "list"],
+        ["units", "set", "新建街道办事处", "--category", "B", "--db", "{db}"],
+        ["units", "list", "--json", "--db", "{db}"],
+        ["stats", "--month", "2021-11", "--db", "{db}"],
+        ["--db", "{db}", "cases", "--month", "2021-11"],
+    ],
+)  # fmt: skip
+def test_db_is_accepted_anywhere_on_the_line(small_db, tmp_path, capsys, argv):
+    line = [a.format(db=small_db, out=tmp_path) for a in argv]
+    assert main.main(line) == 0, capsys.readouterr().err
+
+
+def test_a_db_after_the_command_wins_over_one_before_it(small_db, tmp_path, capsys):
+    elsewhere = tmp_path / "other.db"
+    assert main.main(["--db", str(elsewhere), "units", "list", "--json", "--db", small_db]) == 0
+    assert json.loads(capsys.readouterr().out) and not elsewhere.exists()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,120 @@
+"""Cases in and figures out: `import`, `demo`, `stats`, `cases`, `report`, `export cases`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli import common
+
+
+def register(sub) -> None:
+    p = common.add_command(
+        sub,
+        "import",
+        cmd_import,
+        "导入平台导出的案件文件（.xlsx/.xlsm/.xls/.ods/.csv，另存为 .xls 的网页）；有文件被拒收时退出码为 2",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--strict", action="store_true", help="任何一行被拒即拒收整个文件")
+
+    common.add_command(sub, "demo", cmd_demo, "生成并导入演示数据（2021年9–11月）")
+
+    p = common.add_command(sub, "stats", cmd_stats, "统计周期的各项指标", period_flags=True)
+    p.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="超期与按期的判断时刻")
+    p.add_argument("--json", action="store_true")
+
+    p = common.add_command(sub, "cases", cmd_cases, "列出任一数字背后的案件编号", period_flags=True)
+    common.add_case_filters(p)
+    p.add_argument("--json", action="store_true")
+
+    p = common.add_command(sub, "report", cmd_report, "生成通报文本（按科室的结构与措辞）", period_flags=True)
+    p.add_argument("--rules", metavar="NAME|PATH")
+
+
+def register_export(export) -> None:
+    p = common.add_command(
+        export, "cases", cmd_export_cases, "导出筛选出的案件清单（筛选条件写在表头）", period_flags=True
+    )
+    common.add_case_filters(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx|FOLDER")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from importers.pipeline import import_files
+
+    db = common.open_store(args)
+    reports = import_files(db, [Path(p) for p in args.files], strict=args.strict)
+    for report in reports:
+        print(report.summary_text())
+    return 2 if any(r.refused for r in reports) else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from models.demo import build_demo
+
+    db = common.open_store(args)
+    reports = build_demo(db, progress=common.progress_printer("生成演示数据"))
+    print(file=sys.stderr)
+    for report in reports:
+        print(report.summary_text())
+    return 2 if any(r.refused for r in reports) else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from exporters.bulletin import render_stats_text
+    from models.indicators import stats_document
+
+    doc = stats_document(common.open_store(args), args.period, as_of=args.as_of)
+    if args.json:
+        common.emit_json(args, doc)
+    else:
+        common.emit(args, render_stats_text(doc))
+    return 0
+
+
+def cmd_cases(args: argparse.Namespace) -> int:
+    from models.indicators import case_numbers
+
+    numbers = case_numbers(
+        common.open_store(args),
+        args.period,
+        figure=args.figure,
+        unit=args.unit,
+        with_subunits=args.with_subunits,
+        kind=args.kind,
+        minor=args.minor,
+        as_of=args.as_of,
+    )
+    if args.json:
+        doc = {"period": args.period.label, "figure": args.figure, "count": len(numbers), "cases": numbers}
+        common.emit_json(args, doc)
+    else:
+        common.emit(args, "\n".join(numbers))
+        print(f"共 {len(numbers)} 件", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from exporters.bulletin import render_bulletin
+
+    common.emit(args, render_bulletin(common.open_store(args), args.period, rules=args.rules))
+    return 0
+
+
+def cmd_export_cases(args: argparse.Namespace) -> int:
+    from exporters.case_list import CaseFilter, suggest_file_name, write_case_list
+
+    filters = CaseFilter(
+        figure=args.figure,
+        unit=args.unit,
+        with_subunits=args.with_subunits,
+        kind=args.kind,
+        minor=args.minor,
+        as_of=args.as_of,
+    )
+    out = common.export_target(args, lambda: suggest_file_name(args.period, filters))
+    write_case_list(common.open_store(args), args.period, filters, out)
+    print(f"已导出：{out}")
+    return 0

@@ -1,0 +1,133 @@
+"""The parser pieces every command group shares: command registration with `--db`, period flags, case
+filters, and the ways a command hands its result to the user (text, JSON, progress).
+
+A command declares what it needs when it is registered (`period_flags`); :func:`cli.run` checks the
+period before the command runs, so a mistake in it is reported the same way by every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from models.periods import Period, period_from_args
+
+Handler = Callable[[argparse.Namespace], int]
+
+PERIOD_DESTS = ("month", "quarter", "year", "date_from", "date_to")
+
+
+def add_db_flag(parser: argparse.ArgumentParser) -> None:
+    """`--db` on a command or a group: accepted at any level of the line; the last one given wins."""
+    parser.add_argument("--db", metavar="PATH", help="数据库文件（可写在命令行的任意位置）", default=argparse.SUPPRESS)
+
+
+def add_group(sub, name: str, help_text: str):
+    """A command with its own subcommands (`adjust add|list|reverse`); returns their subparsers."""
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    add_db_flag(parser)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
+
+
+def add_command(
+    sub,
+    name: str,
+    handler: Handler,
+    help_text: str,
+    *,
+    period_flags: bool = False,
+) -> argparse.ArgumentParser:
+    """Register one runnable command.
+
+    period_flags: the command takes `--month | --quarter | --year | --from/--to` and gets `args.period`.
+    """
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    add_db_flag(parser)
+    parser.set_defaults(handler=handler, period_flags=period_flags)
+    if period_flags:
+        group = parser.add_argument_group("统计周期（任选其一）")
+        group.add_argument("--month", metavar="YYYY-MM")
+        group.add_argument("--quarter", metavar="YYYY-Qn")
+        group.add_argument("--year", metavar="YYYY")
+        group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+        group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    return parser
+
+
+def add_case_filters(parser: argparse.ArgumentParser) -> None:
+    """Which cases behind which figure (`cases`, `export cases`)."""
+    parser.add_argument("--unit", help="处置单位")
+    parser.add_argument("--with-subunits", action="store_true", help="含下属单位")
+    parser.add_argument("--kind", choices=["部件", "事件"])
+    parser.add_argument("--minor", help="小类")
+    from models.indicators import FIGURES
+
+    parser.add_argument(
+        "--figure",
+        choices=FIGURES,
+        metavar="FIGURE",
+        default="filed",
+        help="哪个数字背后的案件（默认 filed 立案；可选：%(choices)s）",
+    )
+    parser.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="亮灯与超期的判断时刻")
+
+
+def period_of(args: argparse.Namespace) -> Period:
+    """The one period the period flags name (PeriodError when none, several, or an impossible one)."""
+    return period_from_args(
+        month=args.month,
+        quarter=args.quarter,
+        year=args.year,
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """`--db` or the file the GUI uses."""
+    from models.store import default_db_path
+
+    return Path(args.db) if args.db else default_db_path()
+
+
+def open_store(args: argparse.Namespace):
+    from models.store import open_db
+
+    return open_db(args.db_path)
+
+
+def emit(args: argparse.Namespace, text: str) -> None:
+    """A command's printed result, followed by a newline."""
+    print(text)
+
+
+def emit_json(args: argparse.Namespace, doc) -> None:
+    emit(args, json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def progress_printer(label: str):
+    """A progress callback for long commands: a single updating line on stderr."""
+
+    interactive = sys.stderr.isatty()
+
+    def report(done: int, total: int | None = None, message: str = "") -> None:
+        text = f"{label} {done}" + (f"/{total}" if total else "") + (f" {message}" if message else "")
+        if interactive:  # one line that updates in place
+            print("\r" + text.ljust(60), end="", file=sys.stderr, flush=True)
+        else:  # a log file or a pipe: one line per update
+            print(text, file=sys.stderr, flush=True)
+
+    return report
+
+
+def export_target(args: argparse.Namespace, suggested_name: Callable[[], str]) -> Path:
+    """The file an export writes: `-o FILE`, or inside `-o FOLDER` (an existing folder, or a path ending in
+    a slash) under the suggested name, which carries the period and the filter."""
+    out = Path(args.output)
+    if out.is_dir() or args.output.endswith(("/", "\\")):
+        out = out / suggested_name()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
