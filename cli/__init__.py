@@ -35,9 +35,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="main.py", description="城管绩效台：不带命令时启动桌面程序")
     parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录中与桌面程序共用的文件）")
-    parser.set_defaults(handler=cmd_gui, period_flags=False)
+    parser.set_defaults(handler=cmd_gui, creates_db=True, period_flags=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common.add_command(sub, "gui", cmd_gui, "启动桌面程序（不带命令时的默认）")
+    common.add_command(sub, "gui", cmd_gui, "启动桌面程序（不带命令时的默认）", creates_db=True)
     cases.register(sub)
     scoring.register(sub)
     export = common.add_group(sub, "export", "导出 Excel（-o 给出文件名，或给出文件夹以使用建议的文件名）")

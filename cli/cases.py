@@ -15,11 +15,12 @@ def register(sub) -> None:
         "import",
         cmd_import,
         "导入平台导出的案件文件（.xlsx/.xlsm/.xls/.ods/.csv，另存为 .xls 的网页）；有文件被拒收时退出码为 2",
+        creates_db=True,
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--strict", action="store_true", help="任何一行被拒即拒收整个文件")
 
-    common.add_command(sub, "demo", cmd_demo, "生成并导入演示数据（2021年9–11月）")
+    common.add_command(sub, "demo", cmd_demo, "生成并导入演示数据（2021年9–11月）", creates_db=True)
 
     p = common.add_command(sub, "stats", cmd_stats, "统计周期的各项指标", period_flags=True)
     p.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="超期与按期的判断时刻")

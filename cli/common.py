@@ -1,8 +1,9 @@
 """The parser pieces every command group shares: command registration with `--db`, period flags, case
 filters, and the ways a command hands its result to the user (text, JSON, progress).
 
-A command declares what it needs when it is registered (`period_flags`); :func:`cli.run` checks the
-period before the command runs, so a mistake in it is reported the same way by every command.
+A command declares what it needs when it is registered (`creates_db`, `period_flags`);
+:func:`cli.run` checks the period and the database before the command runs, so a mistake in either is
+reported the same way by every command.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from models.errors import UserFacingError
 from models.periods import Period, period_from_args
 
 Handler = Callable[[argparse.Namespace], int]
@@ -38,15 +40,18 @@ def add_command(
     handler: Handler,
     help_text: str,
     *,
+    creates_db: bool = False,
     period_flags: bool = False,
 ) -> argparse.ArgumentParser:
     """Register one runnable command.
 
+    creates_db: the command may create the database file (only imports, the demo and the GUI); every other
+    command refuses a file that does not exist rather than printing zeros from a new empty store.
     period_flags: the command takes `--month | --quarter | --year | --from/--to` and gets `args.period`.
     """
     parser = sub.add_parser(name, help=help_text, description=help_text)
     add_db_flag(parser)
-    parser.set_defaults(handler=handler, period_flags=period_flags)
+    parser.set_defaults(handler=handler, creates_db=creates_db, period_flags=period_flags)
     if period_flags:
         group = parser.add_argument_group("统计周期（任选其一）")
         group.add_argument("--month", metavar="YYYY-MM")
@@ -75,6 +80,16 @@ def add_case_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="亮灯与超期的判断时刻")
 
 
+def leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """(words after `main.py`, parser) for every runnable command, in the order `--help` lists them."""
+    groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not groups:
+        yield path, parser
+        return
+    for name, child in groups[0].choices.items():
+        yield from leaf_commands(child, (*path, name))
+
+
 def period_of(args: argparse.Namespace) -> Period:
     """The one period the period flags name (PeriodError when none, several, or an impossible one)."""
     return period_from_args(
@@ -87,10 +102,13 @@ def period_of(args: argparse.Namespace) -> Period:
 
 
 def database_path(args: argparse.Namespace) -> Path:
-    """`--db` or the file the GUI uses."""
+    """`--db` or the file the GUI uses; a command that does not create the store refuses a missing file."""
     from models.store import default_db_path
 
-    return Path(args.db) if args.db else default_db_path()
+    path = Path(args.db) if args.db else default_db_path()
+    if not args.creates_db and not path.is_file():
+        raise UserFacingError(f"数据库文件不存在：{path}")
+    return path
 
 
 def open_store(args: argparse.Namespace):

@@ -9,6 +9,7 @@ import pytest
 import main
 from models.adjustments import add_adjustment, effective_adjustments, list_adjustments, reverse_adjustment
 from models.errors import AdjustmentError
+from models.store import open_db
 from tests.conftest import SEED_ADJUSTMENT, seed_adjust_argv
 
 SEED = SEED_ADJUSTMENT
@@ -73,6 +74,7 @@ def get_points(db) -> list[str]:
 
 def test_cli_adjust_add_list_reverse(tmp_path, capsys):
     path = str(tmp_path / "cli.db")
+    open_db(path).conn.close()  # only import and demo create a database
     code = main.main(seed_adjust_argv(path))
     assert code == 0
     assert "已记录调整 #1" in capsys.readouterr().out

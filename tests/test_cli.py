@@ -7,6 +7,8 @@ import json
 import pytest
 
 import main
+from cli import build_parser
+from cli.common import leaf_commands
 from models import registry
 from models.store import open_db
 
@@ -25,6 +27,7 @@ def test_two_periods_at_once_are_refused(tmp_path, capsys):
 
 def test_units_set_places_an_unknown_unit_and_edits_persist(tmp_path, capsys):
     path = str(tmp_path / "x.db")
+    open_db(path).conn.close()  # only import and demo create a database
     assert main.main(["--db", path, "units", "set", "新建街道办事处", "--category", "B", "--parent", "芗城区政府"]) == 0
     assert main.main(["--db", path, "units", "set", "新建街道办事处", "--alias", "新建街道"]) == 0
     capsys.readouterr()
@@ -45,6 +48,7 @@ def test_units_set_places_an_unknown_unit_and_edits_persist(tmp_path, capsys):
 
 def test_units_set_refuses_unknown_category_and_missing_parent(tmp_path, capsys):
     path = str(tmp_path / "x.db")
+    open_db(path).conn.close()  # only import and demo create a database
     assert main.main(["--db", path, "units", "set", "某单位", "--category", "Z"]) == 2
     assert "未知的单位类别「Z」" in capsys.readouterr().err
     assert main.main(["--db", path, "units", "set", "某单位", "--parent", "不存在的单位"]) == 2
@@ -54,6 +58,7 @@ def test_units_set_refuses_unknown_category_and_missing_parent(tmp_path, capsys)
 
 def test_units_set_refuses_a_parent_cycle(tmp_path, capsys):
     path = str(tmp_path / "x.db")
+    open_db(path).conn.close()  # only import and demo create a database
     assert main.main(["--db", path, "units", "set", "龙文区政府", "--parent", "蓝田开发区管委会"]) == 2
     assert "是「龙文区政府」的下属单位" in capsys.readouterr().err
     assert registry.units_by_name(open_db(path))["龙文区政府"].parent is None
@@ -156,6 +161,47 @@ def test_a_db_after_the_command_wins_over_one_before_it(small_db, tmp_path, caps
 
 
 @pytest.mark.parametrize(
+    "argv",
+    [
+        ["stats", "--month", "2021-11"],
+        ["cases", "--month", "2021-11", "--json"],
+        ["report", "--month", "2021-11"],
+        ["scores", "--month", "2021-11", "--json"],
+        ["adjust", "add", "--month", "2021-11", "--unit", "西桥街道办事处", "--points", "-1", "--reason", "r"],
+        ["adjust", "list"],
+        ["adjust", "reverse", "1", "--reason", "r"],
+        ["export", "scores", "--month", "2021-11", "-o", "{out}/s.xlsx"],
+        ["export", "cases", "--month", "2021-11", "-o", "{out}/c.xlsx"],
+        ["units", "list"],
+        ["units", "set", "新建街道办事处", "--category", "B"],
+    ],
+)  # fmt: skip
+def test_a_missing_database_is_refused_not_created(tmp_path, capsys, argv):
+    missing = tmp_path / "typo.db"
+    line = [a.format(out=tmp_path) for a in argv]
+    assert main.main(["--db", str(missing), *line]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"错误：数据库文件不存在：{missing}\n" and captured.out == ""
+    assert not missing.exists() and not list(tmp_path.iterdir())
+
+
+def test_only_import_demo_and_the_gui_create_a_database():
+    creating = {" ".join(path) for path, parser in leaf_commands(build_parser()) if parser.get_default("creates_db")}
+    assert creating == {"gui", "import", "demo"}
+
+
+def test_import_creates_the_database(tmp_path, capsys):
+    path = tmp_path / "new" / "fresh.db"
+    path.parent.mkdir()
+    source = tmp_path / "cases.csv"
+    source.write_text(
+        "案件编号,处置单位,上报时间,立案时间\n202111010001,西桥街道办事处,2021-11-01 08:00:00,2021-11-01 08:10:00\n"
+    )
+    assert main.main(["import", str(source), "--db", str(path)]) == 0
+    assert path.is_file()
+
+
+@pytest.mark.parametrize(
     ("flags", "message"),
     [
         (["--month", "2021-13"], "月份超出范围：13（应为 1–12）"),
@@ -170,3 +216,8 @@ def test_a_db_after_the_command_wins_over_one_before_it(small_db, tmp_path, caps
 def test_an_impossible_period_names_the_wrong_part(small_db, capsys, flags, message):
     assert main.main(["--db", small_db, "stats", *flags]) == 2
     assert capsys.readouterr().err == f"错误：{message}\n"
+
+
+def test_the_period_is_checked_before_the_database(tmp_path, capsys):
+    assert main.main(["--db", str(tmp_path / "typo.db"), "stats", "--month", "2021-13"]) == 2
+    assert "月份超出范围" in capsys.readouterr().err
