@@ -3,7 +3,7 @@
 One module per command group registers its commands and holds their handlers; handlers only parse,
 call core functions and print, so every figure comes from the call the GUI makes:
 
-- `cli.common`  — shared parser pieces (`--db`, periods, case filters), output and progress helpers
+- `cli.common`  — shared parser pieces (`--db`, periods, case filters, `-o`), output and progress helpers
 - `cli.cases`   — import, demo, stats, cases, report, export cases
 - `cli.scoring` — scores, adjust add|list|reverse, export scores
 - `cli.units`   — units list|set

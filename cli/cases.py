@@ -22,15 +22,17 @@ def register(sub) -> None:
 
     common.add_command(sub, "demo", cmd_demo, "生成并导入演示数据（2021年9–11月）", creates_db=True)
 
-    p = common.add_command(sub, "stats", cmd_stats, "统计周期的各项指标", period_flags=True)
+    p = common.add_command(sub, "stats", cmd_stats, "统计周期的各项指标", period_flags=True, output_flag=True)
     p.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="超期与按期的判断时刻")
     p.add_argument("--json", action="store_true")
 
-    p = common.add_command(sub, "cases", cmd_cases, "列出任一数字背后的案件编号", period_flags=True)
+    p = common.add_command(sub, "cases", cmd_cases, "列出任一数字背后的案件编号", period_flags=True, output_flag=True)
     common.add_case_filters(p)
     p.add_argument("--json", action="store_true")
 
-    p = common.add_command(sub, "report", cmd_report, "生成通报文本（按科室的结构与措辞）", period_flags=True)
+    p = common.add_command(
+        sub, "report", cmd_report, "生成通报文本（按科室的结构与措辞）", period_flags=True, output_flag=True
+    )
     p.add_argument("--rules", metavar="NAME|PATH")
 
 

@@ -1,7 +1,7 @@
 """The parser pieces every command group shares: command registration with `--db`, period flags, case
-filters, and the ways a command hands its result to the user (text, JSON, progress).
+filters, `-o FILE`, and the ways a command hands its result to the user (text, JSON, progress).
 
-A command declares what it needs when it is registered (`creates_db`, `period_flags`);
+A command declares what it needs when it is registered (`creates_db`, `period_flags`, `output_flag`);
 :func:`cli.run` checks the period and the database before the command runs, so a mistake in either is
 reported the same way by every command.
 """
@@ -20,6 +20,7 @@ from models.periods import Period, period_from_args
 Handler = Callable[[argparse.Namespace], int]
 
 PERIOD_DESTS = ("month", "quarter", "year", "date_from", "date_to")
+BOM_SUFFIXES = (".txt", ".csv")  # Excel and Notepad on Windows read UTF-8 reliably only with a BOM
 
 
 def add_db_flag(parser: argparse.ArgumentParser) -> None:
@@ -42,12 +43,14 @@ def add_command(
     *,
     creates_db: bool = False,
     period_flags: bool = False,
+    output_flag: bool = False,
 ) -> argparse.ArgumentParser:
     """Register one runnable command.
 
     creates_db: the command may create the database file (only imports, the demo and the GUI); every other
     command refuses a file that does not exist rather than printing zeros from a new empty store.
     period_flags: the command takes `--month | --quarter | --year | --from/--to` and gets `args.period`.
+    output_flag: the command prints its result and takes `-o FILE` to write it to a file instead.
     """
     parser = sub.add_parser(name, help=help_text, description=help_text)
     add_db_flag(parser)
@@ -59,6 +62,10 @@ def add_command(
         group.add_argument("--year", metavar="YYYY")
         group.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
         group.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    if output_flag:
+        parser.add_argument(
+            "-o", "--output", metavar="FILE", help="写入文件（UTF-8；.txt/.csv 带 BOM）而不是打印到屏幕"
+        )
     return parser
 
 
@@ -118,8 +125,19 @@ def open_store(args: argparse.Namespace):
 
 
 def emit(args: argparse.Namespace, text: str) -> None:
-    """A command's printed result, followed by a newline."""
-    print(text)
+    """A command's printed result, followed by a newline: on stdout, or into `-o FILE` when given.
+
+    The file is UTF-8 with a BOM only for .txt and .csv (never for JSON, which forbids one), and it is
+    written in one piece after the result is complete, so a failed command leaves no half-written file."""
+    output = getattr(args, "output", None)
+    if not output:
+        print(text)
+        return
+    path = Path(output)
+    encoding = "utf-8-sig" if path.suffix.lower() in BOM_SUFFIXES else "utf-8"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding=encoding)
+    print(f"已写入：{path}", file=sys.stderr)
 
 
 def emit_json(args: argparse.Namespace, doc) -> None:

@@ -9,7 +9,7 @@ from cli import common
 
 def register(sub) -> None:
     p = common.add_command(
-        sub, "scores", cmd_scores, "处置单位绩效评价：得分、排名与每一项扣分的依据", period_flags=True
+        sub, "scores", cmd_scores, "处置单位绩效评价：得分、排名与每一项扣分的依据", period_flags=True, output_flag=True
     )
     p.add_argument("--rules", metavar="NAME|PATH")
     p.add_argument("--json", action="store_true")
@@ -22,7 +22,7 @@ def register(sub) -> None:
     a.add_argument("--reason", required=True, metavar="TEXT")
     a.add_argument("--rule", metavar="TEXT")
     a.add_argument("--cases", metavar="A,B", help="案件编号，逗号分隔")
-    a = common.add_command(adjust, "list", cmd_adjust_list, "列出调整台账（含冲销记录）")
+    a = common.add_command(adjust, "list", cmd_adjust_list, "列出调整台账（含冲销记录）", output_flag=True)
     a.add_argument("--month", metavar="YYYY-MM")
     a.add_argument("--json", action="store_true")
     a = common.add_command(adjust, "reverse", cmd_adjust_reverse, "冲销一笔调整（追加一条相反的记录）")

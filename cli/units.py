@@ -9,7 +9,7 @@ from cli import common
 
 def register(sub) -> None:
     units = common.add_group(sub, "units", "单位名录")
-    u = common.add_command(units, "list", cmd_units_list, "列出登记的单位与未登记的单位")
+    u = common.add_command(units, "list", cmd_units_list, "列出登记的单位与未登记的单位", output_flag=True)
     u.add_argument("--json", action="store_true")
     u = common.add_command(units, "set", cmd_units_set, "登记或修改一个单位（类别、上级、区域、别名）")
     u.add_argument("name", metavar="NAME")

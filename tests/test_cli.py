@@ -221,3 +221,50 @@ def test_an_impossible_period_names_the_wrong_part(small_db, capsys, flags, mess
 def test_the_period_is_checked_before_the_database(tmp_path, capsys):
     assert main.main(["--db", str(tmp_path / "typo.db"), "stats", "--month", "2021-13"]) == 2
     assert "月份超出范围" in capsys.readouterr().err
+
+
+PRINTING = [
+    ["stats", "--month", "2021-11"],
+    ["stats", "--month", "2021-11", "--json"],
+    ["scores", "--month", "2021-11", "--json"],
+    ["scores", "--month", "2021-11"],
+    ["cases", "--month", "2021-11"],
+    ["cases", "--month", "2021-11", "--figure", "closed", "--json"],
+    ["report", "--month", "2021-11"],
+    ["adjust", "list"],
+    ["adjust", "list", "--json"],
+    ["units", "list"],
+    ["units", "list", "--json"],
+]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".csv", ".json", ".md"])
+@pytest.mark.parametrize("argv", PRINTING, ids=" ".join)
+def test_dash_o_writes_what_the_command_prints(small_db, tmp_path, capsys, argv, suffix):
+    assert main.main(["--db", small_db, *argv]) == 0
+    printed = capsys.readouterr().out
+    target = tmp_path / "out" / f"result{suffix}"
+    assert main.main(["--db", small_db, *argv, "-o", str(target)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"已写入：{target}" in captured.err
+    data = target.read_bytes()
+    bom = "\ufeff".encode()
+    assert data.startswith(bom) == (suffix in (".txt", ".csv"))
+    assert data.removeprefix(bom).decode("utf-8") == printed
+    if "--json" in argv:
+        json.loads(target.read_text("utf-8-sig"))
+
+
+def test_dash_o_keeps_an_adjustment_list_exact(small_db, tmp_path, capsys):
+    adjust = ["adjust", "add", "--month", "2021-11", "--unit", "西桥街道办事处", "--points", "-1.5", "--reason", "r"]
+    assert main.main(["--db", small_db, *adjust]) == 0
+    assert main.main(["--db", small_db, "adjust", "list", "--json", "-o", str(tmp_path / "a.json")]) == 0
+    [entry] = json.loads((tmp_path / "a.json").read_text("utf-8"))
+    assert entry["points"] == "-1.50" and entry["unit"] == "西桥街道办事处"
+
+
+def test_a_failed_command_writes_no_output_file(small_db, tmp_path, capsys):
+    target = tmp_path / "stats.json"
+    assert main.main(["--db", small_db, "stats", "--month", "2021-11", "--as-of", "garbage", "-o", str(target)]) == 2
+    assert not target.exists()
