@@ -7,6 +7,7 @@ call core functions and print, so every figure comes from the call the GUI makes
 - `cli.cases`   — import, demo, stats, cases, report, export cases
 - `cli.scoring` — scores, adjust add|list|reverse, export scores
 - `cli.units`   — units list|set
+- `cli.usage`   — the README's command table, generated from these parsers
 
 Exit status: 0 ok; 2 the user's input is wrong (a `UserFacingError`, a refused file or an argparse
 error), with the Chinese message on stderr; 1 anything else, a short note on stderr and the traceback in
