@@ -131,7 +131,7 @@ def _astuple(c: Counts) -> tuple[int, ...]:
 # ---------------------------------------------------------------- as-of and flags
 
 
-class AsOfError(UserFacingError, ValueError):
+class AsOfError(UserFacingError):
     """An as-of time the user typed that is not a date-time (CLI --as-of): exit 2, not an internal error."""
 
 
