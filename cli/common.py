@@ -128,15 +128,21 @@ def emit(args: argparse.Namespace, text: str) -> None:
     """A command's printed result, followed by a newline: on stdout, or into `-o FILE` when given.
 
     The file is UTF-8 with a BOM only for .txt and .csv (never for JSON, which forbids one), and it is
-    written in one piece after the result is complete, so a failed command leaves no half-written file."""
+    written in one piece after the result is complete, so a failed command leaves no half-written file.
+    A path that cannot be written (a folder, no permission, open in Excel) is the user's to fix."""
     output = getattr(args, "output", None)
     if not output:
         print(text)
         return
     path = Path(output)
     encoding = "utf-8-sig" if path.suffix.lower() in BOM_SUFFIXES else "utf-8"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + "\n", encoding=encoding)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n", encoding=encoding)
+    except PermissionError:
+        raise UserFacingError(f"无法写入「{path}」：没有写入权限，或文件正在其他程序（如 Excel）中打开") from None
+    except OSError as exc:
+        raise UserFacingError(f"无法写入「{path}」：{exc.strerror or exc}") from None
     print(f"已写入：{path}", file=sys.stderr)
 
 

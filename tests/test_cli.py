@@ -268,3 +268,8 @@ def test_a_failed_command_writes_no_output_file(small_db, tmp_path, capsys):
     target = tmp_path / "stats.json"
     assert main.main(["--db", small_db, "stats", "--month", "2021-11", "--as-of", "garbage", "-o", str(target)]) == 2
     assert not target.exists()
+
+
+def test_dash_o_naming_a_folder_is_a_user_error(small_db, tmp_path, capsys):
+    assert main.main(["--db", small_db, "stats", "--month", "2021-11", "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith(f"错误：无法写入「{tmp_path}」：")
