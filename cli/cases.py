@@ -70,26 +70,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from models.indicators import stats_document
 
     doc = stats_document(common.open_store(args), args.period, as_of=args.as_of)
-    if args.json:
-        common.emit_json(args, doc)
-    else:
-        common.emit(args, render_stats_text(doc))
+    common.emit_document(args, doc, render_stats_text)
     return 0
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
     from models.indicators import case_numbers
 
-    numbers = case_numbers(
-        common.open_store(args),
-        args.period,
-        figure=args.figure,
-        unit=args.unit,
-        with_subunits=args.with_subunits,
-        kind=args.kind,
-        minor=args.minor,
-        as_of=args.as_of,
-    )
+    numbers = case_numbers(common.open_store(args), args.period, **common.case_filters(args))
     if args.json:
         doc = {"period": args.period.label, "figure": args.figure, "count": len(numbers), "cases": numbers}
         common.emit_json(args, doc)
@@ -109,14 +97,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_export_cases(args: argparse.Namespace) -> int:
     from exporters.case_list import CaseFilter, suggest_file_name, write_case_list
 
-    filters = CaseFilter(
-        figure=args.figure,
-        unit=args.unit,
-        with_subunits=args.with_subunits,
-        kind=args.kind,
-        minor=args.minor,
-        as_of=args.as_of,
-    )
+    filters = CaseFilter(**common.case_filters(args))
     out = common.export_target(args, lambda: suggest_file_name(args.period, filters))
     write_case_list(common.open_store(args), args.period, filters, out)
     print(f"已导出：{out}")

@@ -87,6 +87,11 @@ def add_case_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="亮灯与超期的判断时刻")
 
 
+def case_filters(args: argparse.Namespace) -> dict:
+    """The values of :func:`add_case_filters`, as keyword arguments of case_numbers and CaseFilter."""
+    return {key: getattr(args, key) for key in ("figure", "unit", "with_subunits", "kind", "minor", "as_of")}
+
+
 def leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
     """(words after `main.py`, parser) for every runnable command, in the order `--help` lists them."""
     groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
@@ -148,6 +153,14 @@ def emit(args: argparse.Namespace, text: str) -> None:
 
 def emit_json(args: argparse.Namespace, doc) -> None:
     emit(args, json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def emit_document(args: argparse.Namespace, doc, render: Callable[[dict], str]) -> None:
+    """A document (stats, scores) as JSON with `--json`, else as the text `render` makes of it."""
+    if args.json:
+        emit_json(args, doc)
+    else:
+        emit(args, render(doc))
 
 
 def progress_printer(label: str):

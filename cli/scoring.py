@@ -47,10 +47,7 @@ def cmd_scores(args: argparse.Namespace) -> int:
     from models.scoring import score_document
 
     doc = score_document(common.open_store(args), args.period, rules=args.rules)
-    if args.json:
-        common.emit_json(args, doc)
-    else:
-        common.emit(args, render_scores_text(doc))
+    common.emit_document(args, doc, render_scores_text)
     return 0
 
 
