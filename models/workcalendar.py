@@ -142,6 +142,24 @@ class WorkCalendar:
             day += timedelta(days=1)
         raise ValueError(f"时限过长：自 {start} 起 {MAX_DAYS} 天内无法累计足够的工作时间")
 
+    def sub_working_seconds(self, end: datetime, seconds: float) -> datetime:
+        """The moment `seconds` of working time before `end` (add_working_seconds run backwards)."""
+        remaining = timedelta(seconds=seconds)
+        if remaining <= timedelta(0):
+            return end
+        day = end.date()
+        for _ in range(MAX_DAYS):
+            for seg_start, seg_end in reversed(self.segments(day)):
+                if seg_start >= end:
+                    continue
+                finish = min(seg_end, end)
+                available = finish - seg_start
+                if remaining <= available:
+                    return finish - remaining
+                remaining -= available
+            day -= timedelta(days=1)
+        raise ValueError(f"时限过长：至 {end} 前 {MAX_DAYS} 天内无法累计足够的工作时间")
+
     def working_seconds_between(self, start: datetime, end: datetime) -> float:
         """Working time in [start, end) in seconds (0 when end <= start)."""
         if end <= start:

@@ -46,6 +46,16 @@ def test_working_hours_skip_lunch_night_and_weekend():
     assert cal.deadline(datetime(2021, 11, 2, 20, 0), HOURS2) == datetime(2021, 11, 3, 10, 0)  # after hours
 
 
+def test_working_time_counted_back_skips_lunch_weekend_and_national_day():
+    cal = WorkCalendar()
+    assert cal.sub_working_seconds(datetime(2021, 11, 2, 15, 30), 2 * 3600) == datetime(2021, 11, 2, 11, 0)
+    assert cal.sub_working_seconds(datetime(2021, 11, 8, 9, 30), 2 * 3600) == datetime(2021, 11, 5, 17, 0)
+    # 10-08 (Fri) 08:00 back 2 h: 10-01..07 off, 09-30 ends at 17:30
+    assert cal.sub_working_seconds(datetime(2021, 10, 8, 8, 0), 2 * 3600) == datetime(2021, 9, 30, 15, 30)
+    start = datetime(2021, 9, 30, 10, 0)
+    assert cal.sub_working_seconds(cal.deadline(start, DAYS2), cal.limit_seconds(DAYS2)) == start
+
+
 def test_natural_hours_run_through_night_and_holiday():
     cal = WorkCalendar()
     assert cal.deadline(datetime(2021, 9, 30, 22, 0), NATURAL4) == datetime(2021, 10, 1, 2, 0)
