@@ -55,7 +55,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from models.demo import build_demo
+    from demo.build import build_demo
 
     db = common.open_store(args)
     reports = build_demo(db, progress=common.progress_printer("生成演示数据"))

@@ -51,7 +51,7 @@ def insert_cases(db, cases: list[dict]) -> None:
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory) -> Path:
     """The demo months (2021-09..11) imported once per test session through the real importer."""
-    from models.demo import build_demo
+    from demo.build import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     database = open_db(path)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from models.demo import apportion, iter_month_cases
+from demo.generator import iter_month_cases
+from demo.plan import apportion
 from models.numbers import rate
 from tests.conftest import SEED_FIGURES
 
@@ -151,7 +152,7 @@ def test_same_rows_in_another_process_with_another_hash_seed():
     import sys
 
     code = (
-        "import hashlib, json; from models.demo import iter_month_cases; h = hashlib.sha256(); "
+        "import hashlib, json; from demo.generator import iter_month_cases; h = hashlib.sha256(); "
         "[h.update(json.dumps(r, ensure_ascii=False, sort_keys=True).encode()) for r in iter_month_cases(2017, 3)]; "
         "print(h.hexdigest())"
     )
@@ -173,12 +174,12 @@ def test_same_rows_in_another_process_with_another_hash_seed():
 def test_write_demo_exports_names_one_file_per_month(tmp_path, monkeypatch):
     from python_calamine import CalamineWorkbook
 
-    import models.demo as demo
+    from demo import build
 
-    real = demo.iter_month_cases
-    monkeypatch.setattr(demo, "iter_month_cases", lambda y, m: itertools.islice(real(y, m), 30))
+    real = build.iter_month_cases
+    monkeypatch.setattr(build, "iter_month_cases", lambda y, m: itertools.islice(real(y, m), 30))
     calls = []
-    paths = demo.write_demo_exports(tmp_path, progress=lambda done, total, message: calls.append((done, total)))
+    paths = build.write_demo_exports(tmp_path, progress=lambda done, total, message: calls.append((done, total)))
     assert [p.name for p in paths] == [
         "智慧城管平台案件明细_202109.xlsx",
         "智慧城管平台案件明细_202110.xlsx",
@@ -227,7 +228,7 @@ def test_export_reads_back_in_calamine_and_openpyxl(tmp_path):
     import openpyxl
     from python_calamine import CalamineWorkbook
 
-    from models.demo_xlsx import write_case_export
+    from demo.xlsx_writer import write_case_export
 
     rows = list(itertools.islice(iter_month_cases(2021, 11), 120))
     path = tmp_path / "export.xlsx"

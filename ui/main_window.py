@@ -51,7 +51,7 @@ QPushButton#primary { font-weight: bold; }
 
 
 def build_demo_job(db, *, progress=None) -> list:
-    from models.demo import build_demo
+    from demo.build import build_demo
 
     return build_demo(db, progress=progress)
 

@@ -34,7 +34,7 @@ def _peak_mb() -> float | None:
 
 
 def _cases(scale: int, rows: int | None):
-    from models.demo import iter_month_cases
+    from demo.generator import iter_month_cases
 
     cases = iter_month_cases(2021, 11, scale=scale)
     return itertools.islice(cases, rows) if rows else cases
@@ -42,7 +42,7 @@ def _cases(scale: int, rows: int | None):
 
 def make_files(folder: Path, name: str, scale: int, rows: int | None) -> tuple[Path, Path]:
     """Platform-style xlsx (DEMO's writer) and a UTF-8-BOM CSV of the same cases; cached between runs."""
-    from models.demo_xlsx import COLUMNS, write_case_export
+    from demo.xlsx_writer import COLUMNS, write_case_export
 
     xlsx, csv_path = folder / f"{name}.xlsx", folder / f"{name}.csv"
     if not xlsx.exists():

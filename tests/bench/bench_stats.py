@@ -1,6 +1,6 @@
 """Benchmark: one month's full statistics and the 12-month trend with 1..5 city-years in the store (issue 3 §8).
 
-Rows come from the demo generator (models.demo.iter_month_cases) and go straight into the store with
+Rows come from the demo generator (demo.generator.iter_month_cases) and go straight into the store with
 executemany (not via xlsx). After each added year the script times, on the last year's November:
   - stats_document (the whole `stats --json` document: accepted, all counts, units, kinds, districts, streets)
   - trend (12 months)
@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from models.demo import iter_month_cases  # noqa: E402
+from demo.generator import iter_month_cases  # noqa: E402
 from models.indicators import case_numbers, stats_document, trend  # noqa: E402
 from models.periods import month_period  # noqa: E402
 from models.records import CASE_FIELDS  # noqa: E402

@@ -39,8 +39,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def make_csv(folder: Path, rows: int | None) -> Path:
     """The demo month at scale 10 (556,030 rows; cut to `rows`) as a platform-style UTF-8-BOM CSV."""
-    from models.demo import iter_month_cases
-    from models.demo_xlsx import COLUMNS
+    from demo.generator import iter_month_cases
+    from demo.xlsx_writer import COLUMNS
 
     path = folder / f"cases-{rows or 'all'}.csv"
     if not path.exists():
@@ -56,7 +56,7 @@ def make_csv(folder: Path, rows: int | None) -> Path:
 
 
 def demo_store(folder: Path) -> Path:
-    from models.demo import build_demo
+    from demo.build import build_demo
     from models.store import open_db
 
     path = folder / "demo.db"

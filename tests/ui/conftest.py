@@ -106,8 +106,8 @@ def make_window(qapp, tmp_path, script):
 
 @pytest.fixture(scope="session")
 def demo_exports(tmp_path_factory) -> list[Path]:
-    """The demo months as platform-style .xlsx exports (models.demo.write_demo_exports), written once."""
-    from models.demo import write_demo_exports
+    """The demo months as platform-style .xlsx exports (demo.build.write_demo_exports), written once."""
+    from demo.build import write_demo_exports
 
     return write_demo_exports(tmp_path_factory.mktemp("exports"))
 

@@ -132,7 +132,7 @@ def _store_fingerprint(db_path: Path) -> tuple:
 
 def _write_december_csv(path: Path) -> Path:
     """A platform-like CSV of December 2021 (new cases for the demo store), headed by the Chinese labels."""
-    from models.demo import iter_month_cases
+    from demo.generator import iter_month_cases
     from models.records import CASE_FIELDS, FIELD_LABELS
 
     with path.open("w", encoding="utf-8-sig", newline="") as fh:

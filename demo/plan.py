@@ -2,7 +2,7 @@
 
 Exact where the seed bulletin fixes a figure (November 2021: channel counts, 小类 counts, 276 undisposed,
 芗城区城市管理局's 47 / 16), drawn with a seeded random generator everywhere else; apportion() keeps every
-total exact. The numbers come from resources/demo/plan.toml and categories.toml (models.demo_tables).
+total exact. The numbers come from resources/demo/plan.toml and categories.toml (demo.tables).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from models.demo_tables import Tables
+from demo.tables import Tables
 
 LIGHT_MIX = {"green": 35, "yellow": 20, "red": 35, "serious": 10}  # timer lights aimed at for undisposed cases
 

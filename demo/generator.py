@@ -1,30 +1,29 @@
-"""The demo months: a deterministic generator of platform-style case records, their .xlsx exports, and the
-one-call demo build (issue 2 item 7).
+"""The demo months' case records: a deterministic generator of platform-style rows.
 
 November 2021 at scale 1 and seed 0 reproduces every figure of the seed bulletin except the 56 scores
 (figures-2021-11.json); September and October 2021 are plausible neighbours so trends show something.
 Any month of 2017–2026 can be generated (benchmarks), `scale` multiplying the volume. All the numbers the
-generator uses are data in resources/demo/ (models.demo_tables); nothing here names a unit or a category.
+generator uses are data in resources/demo/ (demo.tables); nothing here names a unit or a category.
 """
 
 from __future__ import annotations
 
 import random
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-from models.demo_plan import Ticket, apportion, channel_counts, plan_tickets
-from models.demo_tables import Category, Street, Tables, load_tables
-from models.demo_time import add_work, is_holiday, is_workday, sub_work, work_minutes
+from demo.plan import Ticket, apportion, channel_counts, plan_tickets
+from demo.tables import Category, Street, Tables, load_tables
+from models.workcalendar import WorkCalendar
+
+# The default office schedule on the statutory calendar, without the user's overrides or settings: the demo
+# writes its own 处置截止时间, and its data must not depend on what a user configures.
+CALENDAR = WorkCalendar()
+MINUTE = 60
 
 TS = "%Y-%m-%d %H:%M:%S"
-DEMO_MONTHS = ((2021, 9), (2021, 10), (2021, 11))
 LIGHT_SHARES = {"green": (0.25, 0.7), "yellow": (0.83, 0.97), "red": (1.15, 1.9), "serious": (2.3, 4.0)}
 ADDRESS_SUFFIXES = ("", "", "", "附近", "旁", "对面", "路段", "路口")
-
-ProgressFn = Callable[[int, int | None, str], None]
 
 
 # ------------------------------------------------------------------ helpers
@@ -51,11 +50,16 @@ def _days(year: int, month: int) -> list[date]:
 
 
 def _day_weight(day: date, census: bool) -> float:
-    if is_workday(day):
+    if CALENDAR.is_workday(day):
         return 1.0
     if census:
         return 0.15
-    return 0.55 if is_holiday(day) else 0.75
+    holiday = day.weekday() < 5  # a weekday off work: a statutory holiday, quieter than a weekend
+    return 0.55 if holiday else 0.75
+
+
+def _add_work(start: datetime, minutes: int) -> datetime:
+    return CALENDAR.add_working_seconds(start, minutes * MINUTE)
 
 
 # ------------------------------------------------------------------ times
@@ -64,7 +68,7 @@ def _day_weight(day: date, census: bool) -> float:
 def _deadline(cat: Category, dispatched: datetime) -> datetime:
     if cat.natural:
         return dispatched + timedelta(minutes=cat.limit_minutes)
-    return add_work(dispatched, cat.limit_minutes)
+    return _add_work(dispatched, cat.limit_minutes)
 
 
 def _report_time(rng: random.Random, day: date, daytime: bool, end: datetime) -> datetime:
@@ -87,10 +91,10 @@ def _time_closed(rng: random.Random, ticket: Ticket, cat: Category, reported: da
         return reported, filed, dispatched, deadline, None, None
     if ticket.outcome == "on_time":  # somewhere inside the limit, in office hours for working-time limits
         used = max(5, int(cat.limit_minutes * rng.uniform(0.1, 0.92)))
-        disposed = dispatched + timedelta(minutes=used) if cat.natural else add_work(dispatched, used)
+        disposed = dispatched + timedelta(minutes=used) if cat.natural else _add_work(dispatched, used)
     else:  # late: some working time past the deadline, now and then days
-        disposed = add_work(deadline, 20 + min(int(rng.expovariate(1 / 300)), 10 * 420))
-    closed = add_work(disposed, rng.randint(20, 600) + 420 * ticket.rework)  # the centre checks, then closes
+        disposed = _add_work(deadline, 20 + min(int(rng.expovariate(1 / 300)), 10 * 420))
+    closed = _add_work(disposed, rng.randint(20, 600) + 420 * ticket.rework)  # the centre checks, then closes
     return reported, filed, dispatched, deadline, disposed, closed
 
 
@@ -104,8 +108,8 @@ def _time_open(rng: random.Random, ticket: Ticket, cat: Category, start: datetim
         used = min(used, int((as_of - earliest).total_seconds() // 60))
         dispatched = as_of - timedelta(minutes=used)
     else:
-        used = min(used, int(work_minutes(earliest, as_of)))
-        dispatched = sub_work(as_of, used)
+        used = min(used, int(CALENDAR.working_seconds_between(earliest, as_of) / MINUTE))
+        dispatched = CALENDAR.sub_working_seconds(as_of, used * MINUTE)
     filed = dispatched - timedelta(minutes=rng.randint(2, 40))
     reported = max(start, filed - timedelta(minutes=rng.randint(3, 90)))
     return reported, filed, dispatched, _deadline(cat, dispatched), None, None
@@ -280,55 +284,3 @@ def iter_month_cases(year: int, month: int, *, scale: int = 1, seed: int = 0) ->
         for number, row in enumerate(rows, start=1):
             row["case_no"] = f"{stamp}{number:0{width}d}"
             yield row
-
-
-def _export_name(year: int, month: int) -> str:
-    return f"智慧城管平台案件明细_{year}{month:02d}.xlsx"
-
-
-def _write_month(folder: Path, year: int, month: int) -> Path:
-    from models.demo_xlsx import write_case_export
-
-    path = folder / _export_name(year, month)
-    write_case_export(path, f"漳州市智慧城管平台案件明细 {year}年{month}月", iter_month_cases(year, month))
-    return path
-
-
-def write_demo_exports(folder: Path, progress: ProgressFn | None = None) -> list[Path]:
-    """Write the three demo months as platform-style .xlsx exports (2021-09, -10, -11); returns the paths."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for number, (year, month) in enumerate(DEMO_MONTHS):
-        if progress:
-            progress(number, len(DEMO_MONTHS), f"生成 {year}年{month}月 演示导出文件")
-        paths.append(_write_month(folder, year, month))
-    if progress:
-        progress(len(DEMO_MONTHS), len(DEMO_MONTHS), "演示导出文件已生成")
-    return paths
-
-
-def build_demo(db, progress: ProgressFn | None = None) -> list:
-    """Generate the demo exports into a temporary folder and import them through the real importer.
-
-    Why through the importer: the demo then exercises exactly the path a user's own export takes. Why a
-    writer thread: the next month is written while the importer's child process parses the previous one
-    (the first start builds the demo, so its wall time matters). Progress is reported from this thread only.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from importers.pipeline import import_files
-
-    reports: list = []
-    with tempfile.TemporaryDirectory(prefix="chengguan-demo-") as tmp, ThreadPoolExecutor(max_workers=1) as pool:
-        folder = Path(tmp)
-        futures = [pool.submit(_write_month, folder, year, month) for year, month in DEMO_MONTHS]
-        for number, ((year, month), future) in enumerate(zip(DEMO_MONTHS, futures, strict=True)):
-            if progress:
-                progress(number, len(DEMO_MONTHS), f"生成 {year}年{month}月 演示导出文件")
-            path = future.result()
-            reports.extend(import_files(db, [path], progress=progress))
-    return reports
-
-
-__all__ = ["apportion", "build_demo", "iter_month_cases", "write_demo_exports"]
