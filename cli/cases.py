@@ -67,7 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from exporters.bulletin import render_stats_text
-    from models.indicators import stats_document
+    from models.stats import stats_document
 
     doc = stats_document(common.open_store(args), args.period, as_of=args.as_of)
     common.emit_document(args, doc, render_stats_text)
@@ -75,7 +75,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    from models.indicators import case_numbers
+    from models.drilldown import case_numbers
 
     numbers = case_numbers(common.open_store(args), args.period, **common.case_filters(args))
     if args.json:

@@ -1,7 +1,7 @@
 """The monthly bulletin (通报, domain.md §7) and the plain-text statistics, from the same figures as the JSON.
 
 Why one module: the bulletin must carry exactly the figures of ``stats --json``; both texts are rendered
-from the stats document (models.indicators.stats_document), never recomputed here.
+from the stats document (models.stats.stats_document), never recomputed here.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from models import registry
 from models.definitions import Definitions, load_definitions
-from models.indicators import stats_document
 from models.numbers import q2
 from models.periods import Period, period_words
+from models.stats import stats_document
 from models.store import get_setting
 
 BULLETIN_KEY = "bulletin"

@@ -102,7 +102,7 @@ def suggest_file_name(period: Period, filters: CaseFilter) -> str:
 
 
 def _case_numbers(db, period: Period, filters: CaseFilter) -> list[str]:
-    from models.indicators import case_numbers
+    from models.drilldown import case_numbers
 
     kwargs = dict(
         unit=filters.unit,

@@ -1,9 +1,9 @@
-"""Period indicators of domain.md §4, overall and per unit, with the case numbers behind every figure.
+"""Period indicators of domain.md §4: the per-case flags and their counts, overall, per unit and per group.
 
 Why SQL expressions: each figure is a per-case flag (an SQL boolean over the case's own timestamps and the
-definitions in force); a count is the sum of a flag and a drill-down lists the cases where it is true, so
-a figure and its case list can never disagree. The flags read only columns of the covering partial index
-``idx_cases_filed_stats`` (migration 2), which keeps a month's statistics off the wide case rows.
+definitions in force); a count is the sum of a flag and a drill-down (models.drilldown) lists the cases where
+it is true, so a figure and its case list can never disagree. The flags read only columns of the covering
+partial index ``idx_cases_filed_stats``, which keeps a month's statistics off the wide case rows.
 """
 
 from __future__ import annotations
@@ -18,13 +18,7 @@ from models.definitions import DEFERRED_STAGE_WORDS, Definitions, load_definitio
 from models.errors import UserFacingError
 from models.numbers import fmt2, rate
 from models.periods import TS_FORMAT, Period
-from models.records import KINDS
 from models.workcalendar import parse_ts
-
-SOURCE_ORDER = ("信息采集", "公众举报", "专项普查")
-UNKNOWN_SOURCE = "未注明来源"
-UNKNOWN_CHANNEL = "未注明渠道"
-UNKNOWN_MINOR = "未注明小类"
 
 COUNT_FIGURES = (
     "filed",
@@ -206,9 +200,10 @@ def _counts(row) -> Counts:
     return Counts(*(int(v or 0) for v in row))
 
 
-def _filter_sql(
+def case_filter_sql(
     params: dict, *, units: list[str] | None = None, kind: str | None = None, minor: str | None = None
 ) -> str:
+    """` AND …` terms restricting a case query to units, a kind or a 小类 (their values go into params)."""
     sql = ""
     if units is not None:
         marks = []
@@ -225,7 +220,8 @@ def _filter_sql(
     return sql
 
 
-def _setup(db, period: Period, defs: Definitions | None, as_of) -> tuple[Definitions, datetime, dict, dict]:
+def period_query(db, period: Period, defs: Definitions | None, as_of) -> tuple[Definitions, datetime, dict, dict]:
+    """The definitions in force, the as-of moment, the flag SQL and the query parameters of one period."""
     defs = defs or load_definitions(db)
     moment = resolve_as_of(period, as_of)
     return defs, moment, flag_sql(defs, period), _params(period, moment)
@@ -245,10 +241,10 @@ def counts_for_units(
     minor: str | None = None,
 ) -> Counts:
     """The figures of the whole city (units=None) or of the union of the given units' cases."""
-    defs, _, flags, params = _setup(db, period, defs, as_of)
+    defs, _, flags, params = period_query(db, period, defs, as_of)
     if units is not None:
         units = with_aliases(db, units)
-    where = FILED_WHERE + _filter_sql(params, units=units, kind=kind, minor=minor)
+    where = FILED_WHERE + case_filter_sql(params, units=units, kind=kind, minor=minor)
     return _counts(db.execute(f"SELECT {_sums(flags)} FROM cases WHERE {where}", params).fetchone())
 
 
@@ -273,7 +269,7 @@ def scan_flags(db, period: Period, defs: Definitions | None = None, as_of=None) 
     Why a bitmask: one scan of the period feeds every grouping (unit, district, street, kind, 小类) in
     Python (Counter over zipped columns runs at C speed), instead of one grouped SQL query and sort each.
     """
-    defs, _, flags, params = _setup(db, period, defs, as_of)
+    defs, _, flags, params = period_query(db, period, defs, as_of)
     mask = " + ".join(f"(CASE WHEN {flags[n]} THEN {1 << i} ELSE 0 END)" for i, n in enumerate(MASK_FIGURES))
     sql = f"SELECT {', '.join(GROUP_COLUMNS)}, {mask} FROM cases WHERE {FILED_WHERE}"
     rows = db.execute(sql, params).fetchall()
@@ -337,312 +333,3 @@ def with_aliases(db, units: list[str]) -> list[str]:
     names = list(dict.fromkeys(aliases.get(u, u) for u in units))
     wanted = set(names)
     return names + [a for a, u in aliases.items() if u in wanted and a not in wanted]
-
-
-# ---------------------------------------------------------------- drill-down
-
-
-def _unit_list(db, unit: str | None, with_subunits: bool, units: list[str] | None) -> list[str] | None:
-    if units is not None:
-        chosen = list(units)
-        if with_subunits:
-            chosen = list(dict.fromkeys(n for u in units for n in registry.subtree(db, u)))
-        return chosen
-    if unit is None:
-        return None
-    unit = unit_aliases(db).get(unit, unit)
-    return registry.subtree(db, unit) if with_subunits else [unit]
-
-
-def case_numbers(
-    db,
-    period: Period,
-    figure: str,
-    *,
-    unit: str | None = None,
-    with_subunits: bool = False,
-    kind: str | None = None,
-    minor: str | None = None,
-    as_of=None,
-    defs: Definitions | None = None,
-    units: list[str] | None = None,
-) -> list[str]:
-    """The case numbers behind any figure (domain.md §4; issue 3 item 5), sorted by case number.
-
-    figure: accepted | filed | need_dispose | disposed | disposed_on_time | due_to_close | closed |
-    closed_on_time | rework | overdue_open | disposed_late | light_green | light_yellow | light_red |
-    serious_overdue. `accepted` selects by 上报时间, every other figure by 立案时间.
-    """
-    if figure not in FIGURES:
-        raise ValueError(f"未知的统计项「{figure}」（可选：{'、'.join(FIGURES)}）")
-    defs, moment, flags, params = _setup(db, period, defs, as_of)
-    chosen = _unit_list(db, unit, with_subunits, units)
-    if chosen is not None:
-        chosen = with_aliases(db, chosen)
-    filters = _filter_sql(params, units=chosen, kind=kind, minor=minor)
-    if figure == "accepted":
-        sql = (
-            "SELECT case_no FROM cases WHERE reported_at >= :start AND reported_at < :end AND cancelled = 0"
-            f"{filters} ORDER BY case_no"
-        )
-        return [r[0] for r in db.execute(sql, params)]
-    if figure in LIGHT_FIGURES:
-        from models.overdue import lights_where
-
-        lights, _ = lights_where(db, moment, FILED_WHERE + filters, params)
-        if figure == "serious_overdue":
-            return sorted(c.case_no for c in lights if c.serious)
-        wanted = figure.removeprefix("light_")
-        return sorted(c.case_no for c in lights if c.light == wanted)
-    sql = f"SELECT case_no FROM cases WHERE {FILED_WHERE}{filters} AND {flags[figure]} ORDER BY case_no"
-    return [r[0] for r in db.execute(sql, params)]
-
-
-# ---------------------------------------------------------------- the stats document
-
-
-def _ordered_units(db, names: list[str]) -> list[tuple[str, str | None]]:
-    """Registry units first (category A, B, C, then registry order), then unknown units by name."""
-    present = set(names)
-    known = [(u.name, u.category) for u in registry.list_units(db) if u.name in present]
-    known_names = {n for n, _ in known}
-    return known + [(n, None) for n in sorted(present - known_names)]
-
-
-def channel_source_pairs(db) -> list[tuple[str | None, str | None]]:
-    """Every (channel, source) pair in the store, by a loose index scan of idx_cases_accepted.
-
-    Why: a GROUP BY over a month's 受理 records sorts tens of thousands of text keys; walking the few
-    distinct pairs with MIN(...) > ? seeks and counting each pair's date range reads only index entries.
-    """
-    base = "FROM cases WHERE cancelled = 0"
-    channels: list[str | None] = []
-    current = db.execute(f"SELECT MIN(channel) {base}").fetchone()[0]
-    while current is not None:
-        channels.append(current)
-        current = db.execute(f"SELECT MIN(channel) {base} AND channel > ?", (current,)).fetchone()[0]
-    if db.execute(f"SELECT 1 {base} AND channel IS NULL LIMIT 1").fetchone():
-        channels.append(None)
-    pairs: list[tuple[str | None, str | None]] = []
-    for channel in channels:
-        current = db.execute(f"SELECT MIN(source) {base} AND channel IS ?", (channel,)).fetchone()[0]
-        while current is not None:
-            pairs.append((channel, current))
-            current = db.execute(
-                f"SELECT MIN(source) {base} AND channel IS ? AND source > ?", (channel, current)
-            ).fetchone()[0]
-        if db.execute(f"SELECT 1 {base} AND channel IS ? AND source IS NULL LIMIT 1", (channel,)).fetchone():
-            pairs.append((channel, None))
-    return pairs
-
-
-def accepted_counts(db, period: Period, pairs=None) -> list[tuple[str | None, str | None, int]]:
-    """(channel, source, count) of the records reported in the period (non-zero counts only)."""
-    out = []
-    for channel, source in pairs if pairs is not None else channel_source_pairs(db):
-        count = db.execute(
-            "SELECT COUNT(*) FROM cases WHERE cancelled = 0 AND channel IS ? AND source IS ?"
-            " AND reported_at >= ? AND reported_at < ?",
-            (channel, source, period.start_text, period.end_text),
-        ).fetchone()[0]
-        if count:
-            out.append((channel, source, count))
-    return out
-
-
-def accepted_breakdown(db, period: Period) -> dict:
-    """受理 by source and channel (domain.md §1, §4): by 上报时间, all sources, cancelled left out."""
-    channel_source = dict(db.execute("SELECT name, source FROM channels").fetchall())
-    sources: dict[str, dict[str, int]] = {}
-    total = 0
-    for channel, source, count in accepted_counts(db, period):
-        source = source or channel_source.get(channel or "") or UNKNOWN_SOURCE
-        channel = channel or UNKNOWN_CHANNEL
-        bucket = sources.setdefault(source, {})
-        bucket[channel] = bucket.get(channel, 0) + count
-        total += count
-
-    def source_key(item: tuple[str, dict[str, int]]):
-        name, channels = item
-        if name in SOURCE_ORDER:
-            return (0, SOURCE_ORDER.index(name), 0, "")
-        return (1, 0, -sum(channels.values()), name)
-
-    out = []
-    for name, channels in sorted(sources.items(), key=source_key):
-        ordered = sorted(channels.items(), key=lambda kv: (-kv[1], kv[0]))
-        out.append(
-            {
-                "name": name,
-                "count": sum(channels.values()),
-                "channels": [{"name": c, "count": n} for c, n in ordered],
-            }
-        )
-    return {"total": total, "sources": out}
-
-
-def kinds_breakdown(db, period: Period, filed: int, scan: FlagScan | None = None) -> list[dict]:
-    """部件/事件 counts with their share of 立案, and every 小类 ranked by count, ties by name (code point)."""
-    if scan is None:
-        scan = scan_flags(db, period)
-    kinds: dict[str, dict[str, int]] = {k: {} for k in KINDS}
-    pairs = Counter(zip(scan.columns["kind"], scan.columns["minor"], strict=True))
-    for (kind, minor), count in pairs.items():
-        bucket = kinds.setdefault(kind or "未注明类型", {})
-        bucket[minor or UNKNOWN_MINOR] = bucket.get(minor or UNKNOWN_MINOR, 0) + count
-    order = list(KINDS) + sorted((k for k in kinds if k not in KINDS), key=lambda k: (-sum(kinds[k].values()), k))
-    out = []
-    for name in order:
-        minors = kinds[name]
-        count = sum(minors.values())
-        out.append(
-            {
-                "name": name,
-                "count": count,
-                "share": fmt2(rate(count, filed)),
-                "top": [{"name": m, "count": n} for m, n in sorted(minors.items(), key=lambda kv: (-kv[1], kv[0]))],
-            }
-        )
-    return out
-
-
-def _unit_json(name: str, category: str | None, c: Counts) -> dict:
-    return {
-        "unit": name,
-        "category": category,
-        "need_dispose": c.need_dispose,
-        "disposed": c.disposed,
-        "disposed_on_time": c.disposed_on_time,
-        "due_to_close": c.due_to_close,
-        "closed": c.closed,
-        "closed_on_time": c.closed_on_time,
-        "rework": c.rework,
-        "disposal_rate": fmt2(c.disposal_rate),
-        "on_time_disposal_rate": fmt2(c.on_time_disposal_rate),
-        "closure_rate": fmt2(c.closure_rate),
-        "on_time_closure_rate": fmt2(c.on_time_closure_rate),
-        # additions (cli.md allows adding keys)
-        "filed": c.filed,
-        "disposed_late": c.disposed_late,
-        "rework_rate": fmt2(c.rework_rate),
-    }
-
-
-def _area_json(name: str, c: Counts) -> dict:
-    return {
-        "name": name,
-        "filed": c.filed,
-        "closed": c.closed,
-        "closure_rate": fmt2(c.closure_rate),
-        "need_dispose": c.need_dispose,
-        "disposed": c.disposed,
-        "disposed_on_time": c.disposed_on_time,
-        "due_to_close": c.due_to_close,
-        "closed_on_time": c.closed_on_time,
-        "rework": c.rework,
-        "disposal_rate": fmt2(c.disposal_rate),
-        "on_time_disposal_rate": fmt2(c.on_time_disposal_rate),
-        "on_time_closure_rate": fmt2(c.on_time_closure_rate),
-    }
-
-
-def _areas(grouped: dict) -> list[dict]:
-    items = [(name, c) for name, c in grouped.items() if name]
-    items.sort(key=lambda kv: (-kv[1].filed, kv[0]))
-    return [_area_json(name, c) for name, c in items]
-
-
-def stats_document(db, period: Period, as_of: str | None = None, defs: Definitions | None = None) -> dict:
-    """Exactly cli.md's ``stats --json`` (keys in its order), plus added keys at the end."""
-    defs = defs or load_definitions(db)
-    moment = resolve_as_of(period, as_of)
-    rows = scan_flags(db, period, defs, moment)
-    grouped = group_counts(rows, "unit")
-    total = Counts()
-    for c in grouped.values():
-        total = total + c
-    by_unit = merge_aliases(db, grouped)
-    units = [_unit_json(name, cat, by_unit[name]) for name, cat in _ordered_units(db, list(by_unit))]
-    definitions = defs.to_json() | {
-        "as_of": as_of_json(moment),
-        "period_assignment": "受理按上报时间；立案及之后各项按立案时间；作废案件不计",
-        "top_order": "count desc, then name in code-point order",
-    }
-    doc = {
-        "period": period.label,
-        "as_of": as_of_json(moment),
-        "accepted": accepted_breakdown(db, period),
-        "filed": total.filed,
-        "need_dispose": total.need_dispose,
-        "disposed": total.disposed,
-        "disposed_on_time": total.disposed_on_time,
-        "due_to_close": total.due_to_close,
-        "closed": total.closed,
-        "closed_on_time": total.closed_on_time,
-        "rework": total.rework,
-        "disposal_rate": fmt2(total.disposal_rate),
-        "on_time_disposal_rate": fmt2(total.on_time_disposal_rate),
-        "closure_rate": fmt2(total.closure_rate),
-        "on_time_closure_rate": fmt2(total.on_time_closure_rate),
-        "rework_rate": fmt2(total.rework_rate),
-        "kinds": kinds_breakdown(db, period, total.filed, rows),
-        "units": units,
-        "districts": _areas(group_counts(rows, "district")),
-        "definitions": definitions,
-        # additions
-        "disposed_late": total.disposed_late,
-        "rework_base": total.rework_base,
-        "streets": _areas(group_counts(rows, "street")),
-        "warnings": data_quality_warnings(db, period),
-    }
-    return doc
-
-
-def data_quality_warnings(db, period: Period) -> list[str]:
-    """Filed cases that cannot be late for lack of a deadline (domain.md §5), named by number."""
-    rows = db.execute(
-        f"SELECT case_no FROM cases WHERE {FILED_WHERE} AND deadline_at IS NULL"
-        " AND (dispatched_at IS NOT NULL OR COALESCE(unit, '') <> '') ORDER BY case_no",
-        {"start": period.start_text, "end": period.end_text},
-    ).fetchall()
-    if not rows:
-        return []
-    numbers = [r[0] for r in rows]
-    shown = "、".join(numbers[:20]) + ("等" if len(numbers) > 20 else "")
-    return [f"{len(numbers)} 件立案案件没有处置截止时间（导出未提供，也无法按处置时限计算），按按期计：{shown}"]
-
-
-# ---------------------------------------------------------------- trend
-
-
-def trend(db, end_period: Period, months: int = 12, defs: Definitions | None = None) -> list[dict]:
-    """The monthly figures of the `months` months ending with end_period's last month, oldest first."""
-    defs = defs or load_definitions(db)
-    last = end_period.months()[-1] if end_period.kind != "month" else end_period
-    periods = [last]
-    while len(periods) < months:
-        periods.append(periods[-1].previous())
-    periods.reverse()
-    out = []
-    for p in periods:
-        c = counts_for_units(db, p, None, defs, as_of=None)
-        accepted = db.execute(
-            "SELECT COUNT(*) FROM cases WHERE reported_at >= ? AND reported_at < ? AND cancelled = 0",
-            (p.start_text, p.end_text),
-        ).fetchone()[0]
-        out.append(
-            {
-                "period": p.label,
-                "accepted": accepted,
-                "filed": c.filed,
-                "need_dispose": c.need_dispose,
-                "disposed": c.disposed,
-                "disposed_on_time": c.disposed_on_time,
-                "due_to_close": c.due_to_close,
-                "closed": c.closed,
-                "closed_on_time": c.closed_on_time,
-                "rework": c.rework,
-                **c.rates_json(),
-            }
-        )
-    return out

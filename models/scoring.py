@@ -21,14 +21,15 @@ Decisions (documented for the office):
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import datetime
 from decimal import Decimal
 
 from models import registry
 from models.adjustments import adjustment_months, effective_adjustments
+from models.drilldown import case_numbers
 from models.errors import UserFacingError
+from models.indicators import Counts, counts_by_unit, counts_for_units
 from models.numbers import fmt2
 from models.periods import TS_FORMAT, Period
 from models.rules import COUNTS, RATES, Rule, RuleSet, Scheme, load_rule_set
@@ -39,13 +40,6 @@ HUNDRED = Decimal(100)
 
 class ScoringError(UserFacingError):
     """A scoring request the user can fix (e.g. an unknown unit)."""
-
-
-def _indicators():
-    """STATS' indicator module (indirection so tests can substitute hand-built counts)."""
-    import models.indicators as indicators
-
-    return indicators
 
 
 def _definitions(db):
@@ -82,13 +76,6 @@ def _count(counts, key: str) -> int:
     return getattr(counts, key)
 
 
-def _zero_counts(ind):
-    try:
-        return ind.Counts(**{f.name: 0 for f in dataclasses.fields(ind.Counts)})
-    except (TypeError, AttributeError):
-        return None
-
-
 class _CaseFinder:
     """The case numbers behind a line, fetched only for lines that carry points."""
 
@@ -98,7 +85,7 @@ class _CaseFinder:
     def figure(self, figure: str) -> list[str]:
         if not self.enabled:
             return []
-        return list(_indicators().case_numbers(self.db, self.period, figure, units=self.members, defs=self.defs))
+        return list(case_numbers(self.db, self.period, figure, units=self.members, defs=self.defs))
 
     def missing(self, base_figure: str, good_figure: str) -> list[str]:
         """Cases counted in ``base_figure`` but not in ``good_figure`` (e.g. due_to_close not closed_on_time)."""
@@ -219,11 +206,9 @@ def _indicator_json(counts) -> dict:
 
 
 def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, with_rank_change: bool) -> dict:
-    ind = _indicators()
     units = registry.list_units(db)
     order = {u.name: index for index, u in enumerate(units)}
-    by_unit = ind.counts_by_unit(db, period, defs)
-    zero = _zero_counts(ind)
+    by_unit = counts_by_unit(db, period, defs)
     months = adjustment_months(period)
     adjustments = effective_adjustments(db, months) if rule_set.adjustments else []
     kids = registry.children(db)
@@ -241,9 +226,9 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
     for unit in units:
         members = subtree(unit.name) if unit.includes_subunits else [unit.name]
         if unit.includes_subunits and len(members) > 1:
-            counts = ind.counts_for_units(db, period, members, defs)
+            counts = counts_for_units(db, period, members, defs)
         else:
-            counts = by_unit.get(unit.name) or zero or ind.counts_for_units(db, period, [unit.name], defs)
+            counts = by_unit.get(unit.name, Counts())
         no_cases = counts.filed == 0
         adj_units = set(members) if rule_set.adjustments_roll_up else {unit.name}
         unit_adjustments = [a for a in adjustments if a.unit in adj_units]
@@ -303,7 +288,7 @@ def _rank(entries: list[dict], order: dict[str, int]) -> None:
 
 def _rank_changes(db, period: Period, rule_set: RuleSet, defs, entries: list[dict]) -> None:
     previous = period.previous()
-    if _indicators().counts_for_units(db, previous, None, defs).filed == 0:
+    if counts_for_units(db, previous, None, defs).filed == 0:
         return
     before = _compute(db, previous, rule_set, defs, with_cases=False, with_rank_change=False)
     ranks = {(e["unit"], e["category"]): e["rank"] for e in before["units"]}

@@ -6,8 +6,8 @@ from datetime import date
 
 from exporters.bulletin import period_words, render_bulletin, render_stats_text
 from models.adjustments import add_adjustment, reverse_adjustment
-from models.indicators import stats_document
 from models.periods import parse_label, parse_month
+from models.stats import stats_document
 from models.store import set_setting
 from tests.conftest import insert_cases
 

@@ -8,7 +8,7 @@ import pytest
 import main
 from exporters.case_list import HEADER_ROW, CaseFilter, write_case_list
 from exporters.xlsx_common import clean_text, display_width
-from models.indicators import case_numbers
+from models.drilldown import case_numbers
 from models.periods import parse_month
 from tests.conftest import insert_cases
 from tests.test_scoring import case, late, on_time

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from models.definitions import Definitions, DefinitionsError, load_definitions, save_definitions
-from models.indicators import case_numbers, counts_by_unit, counts_for_units, stats_document, trend
+from models.drilldown import case_numbers
+from models.indicators import counts_by_unit, counts_for_units
 from models.periods import parse_month
+from models.stats import stats_document, trend
 from tests.conftest import insert_cases
 
 NOV = parse_month("2021-11")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from models.indicators import case_numbers
+from models.drilldown import case_numbers
 from models.overdue import open_case_lights, open_case_lights_report
 from models.periods import parse_month
 from models.store import transaction

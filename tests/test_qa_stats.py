@@ -53,8 +53,10 @@ def test_cli_bad_as_of_exits_2_with_a_chinese_message(db_path, capsys, command):
 def test_cases_under_an_alias_entered_after_import_count_for_the_unit(db):
     """`units list` tells the user to place an unknown unit with `units set`; an alias must not lose cases."""
     from models import registry
-    from models.indicators import case_numbers, counts_by_unit, counts_for_units, stats_document
+    from models.drilldown import case_numbers
+    from models.indicators import counts_by_unit, counts_for_units
     from models.scoring import compute_scores
+    from models.stats import stats_document
 
     nov = parse_month("2021-11")
     base = {
@@ -148,7 +150,8 @@ def test_bulletin_remarks_name_only_the_adjustments_its_score_table_counts(db):
 def test_an_alias_that_is_a_registry_name_does_not_move_that_units_cases(db):
     """The registry refuses such an alias; one written into the table by hand still leaves a registered name alone."""
     from models import registry
-    from models.indicators import case_numbers, counts_by_unit
+    from models.drilldown import case_numbers
+    from models.indicators import counts_by_unit
 
     nov = parse_month("2021-11")
     insert_cases(

@@ -149,7 +149,7 @@ def test_report_carries_the_seed_figures_and_remarks(demo_db, capsys, tmp_path):
 def test_stats_text_and_trend_on_demo(demo_db_path, capsys):
     text = run_cli(capsys, "--db", str(demo_db_path), "stats", "--month", "2021-11")
     assert "立案 7377 件" in text and "结案率 96.26%" in text
-    from models.indicators import trend
+    from models.stats import trend
     from models.store import open_db
 
     db = open_db(demo_db_path)

@@ -28,7 +28,7 @@ def startup_state(db, saved_label: str | None) -> dict:
 
 def dashboard_data(db, period) -> tuple[dict, list[dict]]:
     """Worker job: the period's statistics document and the 12-month trend ending at it."""
-    from models.indicators import stats_document, trend
+    from models.stats import stats_document, trend
 
     return stats_document(db, period), trend(db, period, 12)
 

@@ -35,9 +35,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from demo.generator import iter_month_cases  # noqa: E402
-from models.indicators import case_numbers, stats_document, trend  # noqa: E402
+from models.drilldown import case_numbers  # noqa: E402
 from models.periods import month_period  # noqa: E402
 from models.records import CASE_FIELDS  # noqa: E402
+from models.stats import stats_document, trend  # noqa: E402
 from models.store import open_db, transaction  # noqa: E402
 
 COLUMNS = [*CASE_FIELDS, "deadline_source", "cancelled", "raw", "import_id", "row_no"]

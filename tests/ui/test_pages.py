@@ -103,7 +103,7 @@ def test_case_filters_narrow_by_unit_kind_and_light(make_window, demo_copy, qtbo
     page.light.setCurrentIndex(page.light.findData("light_red"))
     page.apply_filters()
     settle(window)
-    from models.indicators import case_numbers
+    from models.drilldown import case_numbers
 
     red = case_numbers(db, window.ctx.period, "light_red", unit="芗城区城市管理局", kind="事件")
     assert page.model.rowCount() == len(red) and page.count.text() == f"共 {len(red)} 件"

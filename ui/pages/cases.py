@@ -38,7 +38,7 @@ def _filter_choices(db) -> dict[str, list[str]]:
 
 def _light_numbers(db, period, figure, query: browse.CaseQuery) -> list[str]:
     """The cases with that light, narrowed by the page's other filters (a search, a stage) as well."""
-    from models.indicators import case_numbers
+    from models.drilldown import case_numbers
 
     numbers = case_numbers(db, period, figure, unit=query.unit, kind=query.kind, minor=query.minor)
     if query.search or query.stage:

@@ -49,7 +49,7 @@ def load_chart_module() -> None:
 
 
 def figure_numbers(db, period: Period, figure: str, kind: str | None = None, minor: str | None = None) -> list[str]:
-    from models.indicators import case_numbers
+    from models.drilldown import case_numbers
 
     return case_numbers(db, period, figure, kind=kind, minor=minor)
 

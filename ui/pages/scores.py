@@ -37,8 +37,8 @@ COLUMNS = ("排名", "单位", "得分", "名次变化", "按期结案率", "结
 
 def scores_data(db, period: Period, rules: str | None) -> tuple[dict, dict]:
     """Worker job: the score document (also stored in score_results) and the stats for key indicators."""
-    from models.indicators import stats_document
     from models.scoring import score_document
+    from models.stats import stats_document
 
     return score_document(db, period, rules=rules), stats_document(db, period)
 
