@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from models.errors import RuleSetError
-from models.rules import BUILTIN_DIR, parse_rule_file
+from models.rule_files import BUILTIN_DIR
+from models.rule_parser import parse_rule_file
 
 
 def _default_with(tmp_path: Path, old: str, new: str) -> Path:

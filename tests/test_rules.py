@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from models import rules
+from models import rule_files
 from models.errors import RuleSetError
-from models.rules import copy_rule_set, list_rule_sets, load_rule_set, parse_rule_file
+from models.rule_files import copy_rule_set, list_rule_sets, load_rule_set
+from models.rule_parser import parse_rule_file
 
 
 @pytest.fixture(autouse=True)
 def user_rules(tmp_path: Path, monkeypatch) -> Path:
     folder = tmp_path / "user_rules"
-    monkeypatch.setattr(rules, "user_rules_dir", lambda: folder)
+    monkeypatch.setattr(rule_files, "user_rules_dir", lambda: folder)
     return folder
 
 
@@ -75,7 +76,7 @@ def test_toml_syntax_error_names_file_and_line(tmp_path):
 
 
 def _default_text() -> str:
-    return (rules.BUILTIN_DIR / "default.toml").read_text(encoding="utf-8")
+    return (rule_files.BUILTIN_DIR / "default.toml").read_text(encoding="utf-8")
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -108,7 +109,7 @@ def test_unknown_rate_and_unknown_key_name_their_lines(tmp_path):
 
 def test_composite_weights_must_add_up_to_one(tmp_path):
     text = (
-        (rules.BUILTIN_DIR / "gb_composite.toml")
+        (rule_files.BUILTIN_DIR / "gb_composite.toml")
         .read_text(encoding="utf-8")
         .replace('weight = "0.10"', 'weight = "0.20"')
     )

@@ -191,7 +191,7 @@ def test_gb_composite_gives_a_different_explained_result(scored_db):
 
 
 def test_rule_file_path_and_category_override(scored_db, tmp_path):
-    from models.rules import BUILTIN_DIR
+    from models.rule_files import BUILTIN_DIR
 
     text = (BUILTIN_DIR / "default.toml").read_text(encoding="utf-8")
     text = text.replace('name = "default"', 'name = "strict_b"')

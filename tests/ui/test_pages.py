@@ -212,9 +212,9 @@ def test_settings_validate_before_saving_and_save_through_the_core(make_window, 
 
 
 def test_rule_sets_can_be_made_default_and_copied(make_window, tmp_path, qtbot, monkeypatch):
-    from models import rules
+    from models import rule_files
 
-    monkeypatch.setattr(rules, "user_rules_dir", lambda: tmp_path / "rules")
+    monkeypatch.setattr(rule_files, "user_rules_dir", lambda: tmp_path / "rules")
     window = make_window(tmp_path / "store.db")
     page = window.settings_page
     window.show_page(window.pages.index(page))

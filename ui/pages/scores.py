@@ -45,7 +45,7 @@ def scores_data(db, period: Period, rules: str | None) -> tuple[dict, dict]:
 
 def rule_set_names(db) -> tuple[list[tuple[str, str]], str]:
     """The rule sets to choose from, and the one chosen in settings (what `scores` uses without --rules)."""
-    from models.rules import DEFAULT_NAME, SETTING_KEY, list_rule_sets
+    from models.rule_files import DEFAULT_NAME, SETTING_KEY, list_rule_sets
     from models.store import get_setting
 
     names = [(r.name, str(getattr(r, "version", ""))) for r in list_rule_sets()]

@@ -35,7 +35,7 @@ def load_settings(db) -> dict:
     """Worker job: everything the settings tabs show."""
     from models import reference, registry
     from models.definitions import load_definitions
-    from models.rules import list_rule_sets
+    from models.rule_files import list_rule_sets
 
     return {
         "units": registry.list_units(db),
@@ -52,7 +52,7 @@ def load_settings(db) -> dict:
 
 
 def _default_rules(db) -> str:
-    from models.rules import DEFAULT_NAME, SETTING_KEY
+    from models.rule_files import DEFAULT_NAME, SETTING_KEY
     from models.store import get_setting
 
     return get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
@@ -101,7 +101,7 @@ def save_table(db, kind: str, rows: list) -> int:
 
 
 def set_default_rules(db, name: str) -> str:
-    from models.rules import SETTING_KEY, load_rule_set
+    from models.rule_files import SETTING_KEY, load_rule_set
     from models.store import set_setting
 
     rule_set = load_rule_set(name)  # refuse an unknown or malformed one before saving the choice
@@ -110,7 +110,7 @@ def set_default_rules(db, name: str) -> str:
 
 
 def copy_rules(db, name: str, new_name: str) -> str:
-    from models.rules import copy_rule_set
+    from models.rule_files import copy_rule_set
 
     return str(copy_rule_set(name, new_name))
 
@@ -374,7 +374,7 @@ class SettingsPage(Page):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        from models.rules import user_rules_dir
+        from models.rule_files import user_rules_dir
 
         folder = user_rules_dir()
         folder.mkdir(parents=True, exist_ok=True)
