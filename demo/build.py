@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from demo.generator import iter_month_cases
 from demo.xlsx_writer import write_case_export
 from importers.pipeline import import_files
+from importers.report import ProgressFn
 
 DEMO_MONTHS = ((2021, 9), (2021, 10), (2021, 11))
-
-ProgressFn = Callable[[int, int | None, str], None]
 
 
 def _export_name(year: int, month: int) -> str:

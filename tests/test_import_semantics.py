@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import main
-from importers import pipeline
+from importers import child_runner
 from importers.pipeline import import_file, import_files, preview_file
 from models.records import raw_row
 from models.store import open_db
@@ -57,7 +57,8 @@ def test_changed_case_keeps_its_previous_version_in_history(db, tmp_path):
 
 
 def test_rows_merged_chunk_by_chunk_count_and_keep_history_like_one_merge(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)  # 9 rows: the child writes chunk files of 2, the parent merges each
+    # 9 rows: the child writes chunk files of 2, the parent merges each
+    monkeypatch.setattr(child_runner, "MERGE_CHUNK", 2)
     import_file(db, write_xlsx(tmp_path / "early.xlsx", sample_rows(5)))
     rows = sample_rows(9)
     rows[3][8] = "市城市管理局"
@@ -160,7 +161,7 @@ def test_user_mapping_is_used_and_remembered_for_the_header_signature(db, tmp_pa
 
 
 def test_cancel_during_merge_rolls_back(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)
+    monkeypatch.setattr(child_runner, "MERGE_CHUNK", 2)
     import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(2, start=202110010001)))
     before = db.execute("SELECT * FROM cases").fetchall(), count(db, "imports")
     calls = []
@@ -201,9 +202,9 @@ def test_kill_9_midway_leaves_the_store_as_before(tmp_path):
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from importers import pipeline
+        from importers import child_runner, pipeline
         from models.store import open_db
-        pipeline.MERGE_CHUNK = 20
+        child_runner.MERGE_CHUNK = 20
         def progress(done, total, message):
             if message.startswith("写入") and done >= 60:
                 print("MERGING", flush=True)
@@ -286,7 +287,7 @@ def test_a_cancel_in_the_first_file_rolls_it_back_and_skips_the_rest(db, tmp_pat
 
 def test_csv_unclosed_quote_after_written_batches_leaves_the_store_as_before(db, tmp_path, monkeypatch):
     # small chunks: rows are converted and written before the quote breaks
-    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)
+    monkeypatch.setattr(child_runner, "MERGE_CHUNK", 2)
     import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(2, start=202110010001)))
     before = db.execute("SELECT * FROM cases ORDER BY case_no").fetchall()
     path = write_csv(tmp_path / "quote.csv", sample_rows(40))  # past the 30 rows the header search reads
@@ -303,7 +304,7 @@ def test_csv_unclosed_quote_after_written_batches_leaves_the_store_as_before(db,
 
 
 def test_csv_cancel_between_batches_and_strict_refusal_write_nothing(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "MERGE_CHUNK", 2)
+    monkeypatch.setattr(child_runner, "MERGE_CHUNK", 2)
     import_file(db, write_xlsx(tmp_path / "before.xlsx", sample_rows(2)))  # the CSV's first batch updates these
     before = db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports")
     rows = sample_rows(9)
