@@ -9,7 +9,8 @@ partial index ``idx_cases_filed_stats``, which keeps a month's statistics off th
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ COUNT_FIGURES = (
     "closed_on_time",
     "rework",
 )
+RATE_FIGURES = ("disposal_rate", "on_time_disposal_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
 LIGHT_FIGURES = ("light_green", "light_yellow", "light_red", "serious_overdue")
 FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES)
 
@@ -96,30 +98,12 @@ class Counts:
         return rate(self.rework, self.rework_base)
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(*(a + b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
+        return Counts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
-    def rates_json(self) -> dict[str, str | None]:
-        return {
-            "disposal_rate": fmt2(self.disposal_rate),
-            "on_time_disposal_rate": fmt2(self.on_time_disposal_rate),
-            "closure_rate": fmt2(self.closure_rate),
-            "on_time_closure_rate": fmt2(self.on_time_closure_rate),
-            "rework_rate": fmt2(self.rework_rate),
-        }
-
-
-def _astuple(c: Counts) -> tuple[int, ...]:
-    return (
-        c.filed,
-        c.need_dispose,
-        c.disposed,
-        c.disposed_on_time,
-        c.due_to_close,
-        c.closed,
-        c.closed_on_time,
-        c.rework,
-        c.rework_base,
-    )
+    def to_json(self, names: Iterable[str]) -> dict[str, int | str | None]:
+        """The named figures as JSON values: counts as integers, rates as two-decimal strings or None."""
+        values = {name: getattr(self, name) for name in names}
+        return {name: value if isinstance(value, int) else fmt2(value) for name, value in values.items()}
 
 
 # ---------------------------------------------------------------- as-of and flags

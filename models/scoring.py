@@ -68,15 +68,6 @@ def _line(rule: str, points: Decimal, detail: str, cases=(), **extra) -> dict:
     return {"rule": rule, "points": f"{points:.2f}", "detail": detail, "cases": list(cases), **extra}
 
 
-# ---------------------------------------------------------------- counts access
-
-
-def _count(counts, key: str) -> int:
-    if key == "disposed_late":
-        return counts.disposed - counts.disposed_on_time
-    return getattr(counts, key)
-
-
 class _CaseFinder:
     """The case numbers behind a line, fetched only for lines that carry points."""
 
@@ -127,7 +118,7 @@ def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> di
         points = -rnd(raw)
         return _line(rule.name, points, detail, finder.bad_for_rate(rule.rate) if points else (), id=rule.id)
     if rule.kind == "per_case":
-        n = _count(counts, rule.count)
+        n = getattr(counts, rule.count)
         raw = n * rule.per_case
         detail = f"{COUNTS[rule.count]}案件 {n} 件 × {rule.per_case}"
         if rule.max_points is not None and raw > rule.max_points:
@@ -153,7 +144,7 @@ def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> di
         cases = finder.bad_for_rate(rule.rate) if component < HUNDRED else ()
         return _line(rule.name, rnd(component * rule.weight), detail, cases, id=rule.id)
     # bands
-    n = _count(counts, rule.count)
+    n = getattr(counts, rule.count)
     low = 0
     for band in rule.bands:
         if band.max is None or n <= band.max:
@@ -193,14 +184,6 @@ def _unit_lines(scheme: Scheme, rule_set: RuleSet, counts, no_cases: bool, adjus
         detail = f"合计 {total} 分，低于下限 {_num(scheme.floor)} 分，按 {_num(scheme.floor)} 分计"
         lines.append(_line("保底", scheme.floor - total, detail, type="floor"))
     return lines
-
-
-def _indicator_json(counts) -> dict:
-    out = {name: _count(counts, name) for name in COUNTS}
-    out["rework_base"] = counts.rework_base
-    for rate in RATES:
-        out[rate] = fmt2(getattr(counts, rate))
-    return out
 
 
 # ---------------------------------------------------------------- the whole table
@@ -247,7 +230,7 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
                 "lines": lines,
                 "evaluation_scope": unit.evaluation_scope,
                 "subunits": members[1:],
-                "indicators": _indicator_json(counts),
+                "indicators": counts.to_json((*COUNTS, "rework_base", *RATES)),
             }
         )
 

@@ -8,7 +8,9 @@ from collections import Counter
 from models import registry
 from models.definitions import Definitions, load_definitions
 from models.indicators import (
+    COUNT_FIGURES,
     FILED_WHERE,
+    RATE_FIGURES,
     Counts,
     FlagScan,
     as_of_json,
@@ -26,6 +28,18 @@ SOURCE_ORDER = ("信息采集", "公众举报", "专项普查")
 UNKNOWN_SOURCE = "未注明来源"
 UNKNOWN_CHANNEL = "未注明渠道"
 UNKNOWN_MINOR = "未注明小类"
+
+# The figures of a unit and of a district or street, in cli.md's key order (keys after it are additions).
+UNIT_KEYS = (
+    *("need_dispose", "disposed", "disposed_on_time", "due_to_close", "closed", "closed_on_time", "rework"),
+    *("disposal_rate", "on_time_disposal_rate", "closure_rate", "on_time_closure_rate"),
+    *("filed", "disposed_late", "rework_rate"),
+)
+AREA_KEYS = (
+    *("filed", "closed", "closure_rate"),
+    *("need_dispose", "disposed", "disposed_on_time", "due_to_close", "closed_on_time", "rework"),
+    *("disposal_rate", "on_time_disposal_rate", "on_time_closure_rate"),
+)
 
 
 def _ordered_units(db, names: list[str]) -> list[tuple[str, str | None]]:
@@ -133,50 +147,10 @@ def kinds_breakdown(db, period: Period, filed: int, scan: FlagScan | None = None
     return out
 
 
-def _unit_json(name: str, category: str | None, c: Counts) -> dict:
-    return {
-        "unit": name,
-        "category": category,
-        "need_dispose": c.need_dispose,
-        "disposed": c.disposed,
-        "disposed_on_time": c.disposed_on_time,
-        "due_to_close": c.due_to_close,
-        "closed": c.closed,
-        "closed_on_time": c.closed_on_time,
-        "rework": c.rework,
-        "disposal_rate": fmt2(c.disposal_rate),
-        "on_time_disposal_rate": fmt2(c.on_time_disposal_rate),
-        "closure_rate": fmt2(c.closure_rate),
-        "on_time_closure_rate": fmt2(c.on_time_closure_rate),
-        # additions (cli.md allows adding keys)
-        "filed": c.filed,
-        "disposed_late": c.disposed_late,
-        "rework_rate": fmt2(c.rework_rate),
-    }
-
-
-def _area_json(name: str, c: Counts) -> dict:
-    return {
-        "name": name,
-        "filed": c.filed,
-        "closed": c.closed,
-        "closure_rate": fmt2(c.closure_rate),
-        "need_dispose": c.need_dispose,
-        "disposed": c.disposed,
-        "disposed_on_time": c.disposed_on_time,
-        "due_to_close": c.due_to_close,
-        "closed_on_time": c.closed_on_time,
-        "rework": c.rework,
-        "disposal_rate": fmt2(c.disposal_rate),
-        "on_time_disposal_rate": fmt2(c.on_time_disposal_rate),
-        "on_time_closure_rate": fmt2(c.on_time_closure_rate),
-    }
-
-
 def _areas(grouped: dict) -> list[dict]:
     items = [(name, c) for name, c in grouped.items() if name]
     items.sort(key=lambda kv: (-kv[1].filed, kv[0]))
-    return [_area_json(name, c) for name, c in items]
+    return [{"name": name, **c.to_json(AREA_KEYS)} for name, c in items]
 
 
 def stats_document(db, period: Period, as_of: str | None = None, defs: Definitions | None = None) -> dict:
@@ -189,7 +163,10 @@ def stats_document(db, period: Period, as_of: str | None = None, defs: Definitio
     for c in grouped.values():
         total = total + c
     by_unit = merge_aliases(db, grouped)
-    units = [_unit_json(name, cat, by_unit[name]) for name, cat in _ordered_units(db, list(by_unit))]
+    units = [
+        {"unit": name, "category": cat, **by_unit[name].to_json(UNIT_KEYS)}
+        for name, cat in _ordered_units(db, list(by_unit))
+    ]
     definitions = defs.to_json() | {
         "as_of": as_of_json(moment),
         "period_assignment": "受理按上报时间；立案及之后各项按立案时间；作废案件不计",
@@ -199,19 +176,7 @@ def stats_document(db, period: Period, as_of: str | None = None, defs: Definitio
         "period": period.label,
         "as_of": as_of_json(moment),
         "accepted": accepted_breakdown(db, period),
-        "filed": total.filed,
-        "need_dispose": total.need_dispose,
-        "disposed": total.disposed,
-        "disposed_on_time": total.disposed_on_time,
-        "due_to_close": total.due_to_close,
-        "closed": total.closed,
-        "closed_on_time": total.closed_on_time,
-        "rework": total.rework,
-        "disposal_rate": fmt2(total.disposal_rate),
-        "on_time_disposal_rate": fmt2(total.on_time_disposal_rate),
-        "closure_rate": fmt2(total.closure_rate),
-        "on_time_closure_rate": fmt2(total.on_time_closure_rate),
-        "rework_rate": fmt2(total.rework_rate),
+        **total.to_json((*COUNT_FIGURES, *RATE_FIGURES)),
         "kinds": kinds_breakdown(db, period, total.filed, rows),
         "units": units,
         "districts": _areas(group_counts(rows, "district")),
@@ -258,15 +223,7 @@ def trend(db, end_period: Period, months: int = 12, defs: Definitions | None = N
             {
                 "period": p.label,
                 "accepted": accepted,
-                "filed": c.filed,
-                "need_dispose": c.need_dispose,
-                "disposed": c.disposed,
-                "disposed_on_time": c.disposed_on_time,
-                "due_to_close": c.due_to_close,
-                "closed": c.closed,
-                "closed_on_time": c.closed_on_time,
-                "rework": c.rework,
-                **c.rates_json(),
+                **c.to_json((*COUNT_FIGURES, *RATE_FIGURES)),
             }
         )
     return out
