@@ -67,7 +67,11 @@ def children(db: sqlite_utils.Database) -> dict[str, list[str]]:
 
 def subtree(db: sqlite_utils.Database, name: str) -> list[str]:
     """The unit and all its descendants (cycle-safe), the unit first."""
-    kids = children(db)
+    return subtree_in(children(db), name)
+
+
+def subtree_in(kids: dict[str, list[str]], name: str) -> list[str]:
+    """subtree() over a children() map already read (scoring walks every unit's subtree)."""
     out, stack, seen = [], [name], set()
     while stack:
         current = stack.pop(0)

@@ -197,18 +197,9 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
     adjustments = effective_adjustments(db, months) if rule_set.adjustments else []
     kids = registry.children(db)
 
-    def subtree(name: str) -> list[str]:
-        out, stack = [], [name]
-        while stack:
-            current = stack.pop(0)
-            if current not in out:
-                out.append(current)
-                stack.extend(kids.get(current, []))
-        return out
-
     entries: list[dict] = []
     for unit in units:
-        members = subtree(unit.name) if unit.includes_subunits else [unit.name]
+        members = registry.subtree_in(kids, unit.name) if unit.includes_subunits else [unit.name]
         if unit.includes_subunits and len(members) > 1:
             counts = counts_for_units(db, period, members, defs)
         else:
