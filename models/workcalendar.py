@@ -126,39 +126,31 @@ class WorkCalendar:
 
     def add_working_seconds(self, start: datetime, seconds: float) -> datetime:
         """The moment when `seconds` of working time have passed after `start`."""
-        remaining = timedelta(seconds=seconds)
-        if remaining <= timedelta(0):
-            return start
-        day = start.date()
-        for _ in range(MAX_DAYS):
-            for seg_start, seg_end in self.segments(day):
-                if seg_end <= start:
-                    continue
-                begin = max(seg_start, start)
-                available = seg_end - begin
-                if remaining <= available:
-                    return begin + remaining
-                remaining -= available
-            day += timedelta(days=1)
-        raise ValueError(f"时限过长：自 {start} 起 {MAX_DAYS} 天内无法累计足够的工作时间")
+        return self._walk(start, seconds, forward=True)
 
     def sub_working_seconds(self, end: datetime, seconds: float) -> datetime:
-        """The moment `seconds` of working time before `end` (add_working_seconds run backwards)."""
+        """The moment `seconds` of working time before `end`."""
+        return self._walk(end, seconds, forward=False)
+
+    def _walk(self, moment: datetime, seconds: float, *, forward: bool) -> datetime:
+        """Walk the working intervals from `moment`, later or earlier, until `seconds` of them are used."""
         remaining = timedelta(seconds=seconds)
         if remaining <= timedelta(0):
-            return end
-        day = end.date()
+            return moment
+        day, step = moment.date(), timedelta(days=1 if forward else -1)
         for _ in range(MAX_DAYS):
-            for seg_start, seg_end in reversed(self.segments(day)):
-                if seg_start >= end:
+            segments = self.segments(day)
+            for seg_start, seg_end in segments if forward else reversed(segments):
+                # the part of the interval on the walking side of `moment`
+                begin, finish = (max(seg_start, moment), seg_end) if forward else (seg_start, min(seg_end, moment))
+                if finish <= begin:
                     continue
-                finish = min(seg_end, end)
-                available = finish - seg_start
-                if remaining <= available:
-                    return finish - remaining
-                remaining -= available
-            day -= timedelta(days=1)
-        raise ValueError(f"时限过长：至 {end} 前 {MAX_DAYS} 天内无法累计足够的工作时间")
+                if remaining <= finish - begin:
+                    return begin + remaining if forward else finish - remaining
+                remaining -= finish - begin
+            day += step
+        side = f"自 {moment} 起" if forward else f"至 {moment} 前"
+        raise ValueError(f"时限过长：{side} {MAX_DAYS} 天内无法累计足够的工作时间")
 
     def working_seconds_between(self, start: datetime, end: datetime) -> float:
         """Working time in [start, end) in seconds (0 when end <= start)."""
