@@ -7,6 +7,7 @@ import copy
 import hashlib
 import re
 import tomllib
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -94,13 +95,7 @@ def parse_rule_file(path: Path, *, builtin: bool = False) -> RuleSet:
         where = f"第 {match.group(1)} 行第 {match.group(2)} 列" if match else "某处"
         raise RuleSetError(f"规则文件「{path.name}」{where}有格式错误：{exc}") from None
     rule_set = _build(data, _Locator(text), path.name)
-    return _with_source(rule_set, path, hashlib.sha256(raw_bytes).hexdigest(), builtin)
-
-
-def _with_source(rule_set: RuleSet, path: Path, sha: str, builtin: bool) -> RuleSet:
-    values = {f: getattr(rule_set, f) for f in rule_set.__dataclass_fields__}
-    values.update(path=path.resolve(), sha256=sha, builtin=builtin)
-    return RuleSet(**values)
+    return replace(rule_set, path=path.resolve(), sha256=hashlib.sha256(raw_bytes).hexdigest(), builtin=builtin)
 
 
 def _fail(file_name: str, line: int, message: str) -> RuleSetError:
