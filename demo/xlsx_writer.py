@@ -1,7 +1,7 @@
 """A fast, minimal .xlsx writer for platform-style case exports (the demo months, benchmark files).
 
-Why not openpyxl: its write-only mode needs about 19 s per 100k rows × 20 columns here, and the demo is
-built on the app's first start. This writes the OOXML parts directly (shared strings, one datetime number
+Why not openpyxl: its write-only mode is too slow for the demo, which is built on the app's first start
+(tests/bench/NOTES.md). This writes the OOXML parts directly (shared strings, one datetime number
 format, a merged title row, frozen header) and streams the sheet through a temporary file, so memory stays
 flat. The result opens in openpyxl, python-calamine, LibreOffice and Excel.
 """

@@ -101,7 +101,7 @@ def render_stats_text(doc: dict) -> str:
 
 
 def _adjustments(db, period: Period) -> list:
-    """Manual adjustments that count for the period's months (reversed pairs net out), via SCORING's ledger."""
+    """Manual adjustments that count for the period's months (reversed pairs net out), from the adjustment ledger."""
     try:
         from models import adjustments
     except ImportError:

@@ -1,4 +1,4 @@
-"""The case list export (issue 4 §6): exactly the cases behind a figure, filter written on top.
+"""The case list export: exactly the cases behind a figure, filter written on top.
 
 Why so careful: the list leaves the office and is opened by others. The cases come from the same
 ``case_numbers`` call as the figure on screen, so the list and the number always agree; imported text is

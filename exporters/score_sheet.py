@@ -1,4 +1,4 @@
-"""The score sheet (issue 4 §5): 评价结果 in the seed's layout, 指标明细, 扣分明细 and 说明.
+"""The score sheet: 评价结果 in the seed's layout, 指标明细, 扣分明细 and 说明.
 
 Why this shape: 评价结果 is the table the office publishes (title, 单位类别 | 处置单位 | 评价得分, grouped A/B/C,
 sorted descending, the category cell merged over its group); the other sheets let anyone redo each score

@@ -370,7 +370,7 @@ def _fault_hook() -> None:
 def _limit_memory(path: Path) -> None:
     """POSIX: cap the child's address space so a crafted file that makes the parser allocate wildly fails
     fast (a refused file) instead of pushing the desktop into swap. python-calamine needs about 16× the
-    xlsx size (measured: 45 MB file, 744 MB peak); the cap leaves generous room above that."""
+    xlsx size (tests/bench/NOTES.md); the cap leaves generous room above that."""
     try:
         import resource
     except ImportError:  # Windows: no rlimits; the child still isolates a crash

@@ -1,4 +1,4 @@
-"""Guards that run BEFORE any parser sees a zip-based workbook (issue 2 item 5).
+"""Guards that run BEFORE any parser sees a zip-based workbook.
 
 A parser is never handed a zip bomb, an XML part with DOCTYPE/ENTITY declarations (billion laughs, XXE),
 a corrupt member (bad CRC, truncated) or a sheet whose declared extent is absurd for its size (python-calamine

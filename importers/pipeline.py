@@ -1,14 +1,9 @@
 """Import pipeline: identify → guard → extract (child process) → merge (one transaction) → report.
 
-CSV goes through the child too. An in-process CSV path (parse, convert and executemany straight into `cases`
-in the importing thread; a TEMP table + upsert only for batches touching stored cases) was measured no faster:
-demo month 3.60 vs 3.62 s (3 alternating runs), 500k rows 25.9 vs 26.9 s, with twice the app's peak memory at
-500k. The child overlaps conversion with this process's merge on two cores, and binding ~48 parameters a row
-through sqlite3 costs about what skipping the staging files saves; a writer thread was slower still (GIL).
-
-Issue 2 items 4–5 and cli.md: a refused file writes nothing to `cases`; one transaction per file, so a
-failure, a cancel or a kill -9 midway leaves the store exactly as before; the same bytes imported twice
-write nothing; a changed case keeps its previous version in case_history.
+cli.md: a refused file writes nothing to `cases`; one transaction per file, so a failure, a cancel or a
+kill -9 midway leaves the store exactly as before; the same bytes imported twice write nothing; a changed
+case keeps its previous version in case_history. CSV goes through the child too: reading it in this process
+was no faster and took twice the memory (tests/bench/NOTES.md).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Compile the per-row conversion for one header mapping into a single straight-line Python function.
 
-Why: a 500,000-row export is 10 million cell conversions. A generic loop making one call per cell ran at
-about 25k rows/s here; a generated function with inline fast paths for text cells (the common case) and
-calls into :mod:`importers.values` only for the rest runs several times faster. Blank typed values come out
+Why: a 500,000-row export is 10 million cell conversions, and a call per cell dominates. The generated
+function has inline fast paths for text cells (the common case) and calls into :mod:`importers.values` only
+for the rest (several times faster: tests/bench/NOTES.md). Blank typed values come out
 as "" (bound through NULLIF(?, '') in SQL) because binding None is slow in CPython 3.11's sqlite3.
 """
 

@@ -1,4 +1,4 @@
-"""Identify a file's format from its bytes, never its extension (issue 2 item 3).
+"""Identify a file's format from its bytes, never its extension.
 
 Platforms save HTML tables and tab-separated text as ".xls"; users rename files. Zip containers are checked
 by :mod:`importers.guards` before their markers are read; OLE2 files holding EncryptedPackage are

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from models.periods import Period, month_period
 from models.records import raw_dict
 
-if TYPE_CHECKING:  # the GUI imports this module at start-up; sqlite_utils costs 0.3 s to import
+if TYPE_CHECKING:  # the GUI imports this module at start-up, and sqlite_utils is slow to import
     import sqlite_utils
 
 # Columns the case table shows, in order (labels: models.records.FIELD_LABELS).
@@ -65,7 +65,7 @@ def _where(q: CaseQuery) -> tuple[str, list]:
     if not q.include_cancelled:
         clauses.append("cancelled = 0")
     # With a reported_at range, "+unit" keeps SQLite on the date index (the unit index would need a sort
-    # of the unit's whole history: 450 ms instead of 5 ms on the demo store).
+    # of the unit's whole history).
     unit_col = "unit" if q.period is None or q.date_field == "filed_at" else "+unit"
     if q.unit:
         clauses.append(f"{unit_col} = ?")
@@ -92,10 +92,9 @@ def _order_column(q: CaseQuery) -> str | None:
 
 
 def reads_lazily(q: CaseQuery) -> bool:
-    """Whether each 200-row page is a short index range read (< 50 ms at a million rows), fit for the UI
-    thread. Anything that may walk many rows to find 200 matches goes to the worker instead: a text search,
-    filters without a period, or filters on a 上报时间 range (idx_cases_reported holds no unit: a sparse unit
-    in a 500,000-record month took 1.7 s to page through on the UI thread)."""
+    """Whether each 200-row page is a short index range read, fit for the UI thread. Anything that may walk
+    many rows to find 200 matches goes to the worker instead: a text search, filters without a period, or
+    filters on a 上报时间 range (idx_cases_reported holds no unit, so a sparse unit walks much of the month)."""
     if q.numbers is not None:
         return True
     if q.search:

@@ -42,7 +42,7 @@ def case_numbers(
     defs: Definitions | None = None,
     units: list[str] | None = None,
 ) -> list[str]:
-    """The case numbers behind any figure (domain.md §4; issue 3 item 5), sorted by case number.
+    """The case numbers behind any figure (domain.md §4), sorted by case number.
 
     figure: accepted | filed | need_dispose | disposed | disposed_on_time | due_to_close | closed |
     closed_on_time | rework | overdue_open | disposed_late | light_green | light_yellow | light_red |

@@ -142,9 +142,9 @@ def set_unit(
 
 
 def set_category(db: sqlite_utils.Database, code: str, description: str | None = None) -> tuple[str, str]:
-    """Add or describe a unit category (the A/B/C list is editable, issue 4 §1); new codes go last.
+    """Add or describe a unit category (the A/B/C list is editable); new codes go last.
 
-    Added by SCORING: scores rank within categories, so a city with a fourth group (D类) adds it here.
+    Scores rank within categories, so a city with a fourth group (D类) adds it here.
     """
     code = code.strip()
     if not code or len(code) > 10:
@@ -164,7 +164,7 @@ def set_category(db: sqlite_utils.Database, code: str, description: str | None =
 
 
 def remove_category(db: sqlite_utils.Database, code: str) -> None:
-    """Remove an unused category; refused while a unit still belongs to it (added by SCORING)."""
+    """Remove an unused category; refused while a unit still belongs to it."""
     with transaction(db):
         used = db.execute("SELECT COUNT(*) FROM units WHERE category = ?", (code,)).fetchone()[0]
         if used:

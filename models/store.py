@@ -180,7 +180,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX idx_score_results_period ON score_results(period, rule_set_name);
     """,
-    # 2 (STATS): covering partial indexes so a period's indicators (models.indicators) read only index
+    # 2: covering partial indexes so a period's indicators (models.indicators) read only index
     # pages: the filed cases' flags by 立案时间, and 受理 per (channel, source) by 上报时间.
     """
     CREATE INDEX idx_cases_filed_stats ON cases(
@@ -189,8 +189,8 @@ MIGRATIONS: list[str] = [
     ) WHERE filed_at IS NOT NULL AND cancelled = 0;
     CREATE INDEX idx_cases_accepted ON cases(channel, source, reported_at, cancelled) WHERE cancelled = 0;
     """,
-    # 3 (PERF, import speed): `cases` becomes a rowid table (case_no keeps its unique key): measured about a
-    # third faster to fill and a quarter smaller than WITHOUT ROWID with these wide rows. idx_cases_filed is
+    # 3: `cases` becomes a rowid table (case_no keeps its unique key): faster to fill and smaller than
+    # WITHOUT ROWID with these wide rows (tests/bench/NOTES.md). idx_cases_filed is
     # dropped: every query it served reads idx_cases_filed_stats (same leading filed_at, covering). New imports
     # store the raw row compactly as a JSON array of cell texts with the header list once per import
     # (imports.raw_headers); earlier rows keep their JSON object. Read both through models.records.raw_row.

@@ -1,4 +1,4 @@
-"""Every readable format, detected from the bytes (issue 2 item 3), lands the same canonical rows."""
+"""Every readable format, detected from the bytes, lands the same canonical rows."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Hostile and broken files are refused before anything is written (issue 2 item 5, cli.md "refused").
+"""Hostile and broken files are refused before anything is written (cli.md "refused").
 
 Each test asserts the exact Chinese message (file name + reason), that the process survived, that the
 attempt is logged in `imports` as refused, and that the cases already stored are untouched.

@@ -1,4 +1,4 @@
-"""Import semantics (issue 2 item 4): one transaction per file, upsert with history, duplicates, cancel, kill."""
+"""Import semantics: one transaction per file, upsert with history, duplicates, cancel, kill."""
 
 import json
 import subprocess

@@ -1,4 +1,4 @@
-"""Cell coercion and header mapping (issue 2 item 3): case numbers as text, every date-time form seen."""
+"""Cell coercion and header mapping: case numbers as text, every date-time form seen."""
 
 from datetime import date, datetime
 

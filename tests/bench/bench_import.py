@@ -1,4 +1,4 @@
-"""Import benchmark (issue 2 item 8) — a script, not a test: `python tests/bench/bench_import.py [--rows N]`.
+"""Import benchmark — a script, not a test: `python tests/bench/bench_import.py [--rows N]`.
 
 For the demo month (55,603 rows) and a 500,000-row export, each as .xlsx and .csv, it measures in fresh
 processes: a bare python-calamine pass / bare csv pass over the same file, and a full import into an empty
@@ -41,7 +41,7 @@ def _cases(scale: int, rows: int | None):
 
 
 def make_files(folder: Path, name: str, scale: int, rows: int | None) -> tuple[Path, Path]:
-    """Platform-style xlsx (DEMO's writer) and a UTF-8-BOM CSV of the same cases; cached between runs."""
+    """Platform-style xlsx (the demo's writer) and a UTF-8-BOM CSV of the same cases; cached between runs."""
     from demo.xlsx_writer import COLUMNS, write_case_export
 
     xlsx, csv_path = folder / f"{name}.xlsx", folder / f"{name}.csv"

@@ -1,4 +1,4 @@
-"""Benchmark: one month's full statistics and the 12-month trend with 1..5 city-years in the store (issue 3 §8).
+"""Benchmark: one month's full statistics and the 12-month trend with 1..5 city-years in the store.
 
 Rows come from the demo generator (demo.generator.iter_month_cases) and go straight into the store with
 executemany (not via xlsx). After each added year the script times, on the last year's November:
@@ -10,16 +10,7 @@ trend < 1 s with five years (about 3.3 million records).
 
     python tests/bench/bench_stats.py [--years 5] [--first-year 2017] [--scale 1] [--db PATH] [--runs 5]
 
-Measured 2026-11-27 (2 cores shared with four other jobs, load average 3.5-4.5), --scale 2, years 2017-2021;
-the measured month is the year's November (2021-11 at scale 2: 111 k records reported, 14 754 filed):
-    years  records    stats median (cold)   trend median (cold)
-    1        513 483  0.201 s (0.208)        0.410 s (0.466)
-    2      1 058 282  0.116 s (0.104)        0.488 s (0.335)
-    3      1 596 317  0.167 s (0.140)        0.326 s (0.349)
-    4      2 261 857  0.162 s (0.233)        0.362 s (0.432)
-    5      3 113 009  0.224 s (0.278)        0.494 s (0.592)
-Time follows the size of the month (and of the 12 months), not of the store: both read only covering
-partial indexes (migration 2). Drill-down (one unit's closed cases) < 1 ms.
+Results so far: tests/bench/NOTES.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GUI benchmark (issue 5 item 10) — a script, not a test: `python tests/bench/bench_ui.py [--rows N] [--work DIR]`.
+"""GUI benchmark — a script, not a test: `python tests/bench/bench_ui.py [--rows N] [--work DIR]`.
 
 1. Cold start: a fresh process opens the main window on the demo store and paints the dashboard with its
    figures; measured from process launch (interpreter start included) and from the first line of Python.
@@ -111,8 +111,7 @@ def cold_start_child(db_path: str, settings_path: str) -> None:
     app.processEvents()
     tiles_painted = time.perf_counter()
     # The charts follow the tiles. A widget put into a shown layout is shown by a queued call, so wait until
-    # every chart is visible before the synchronous repaint (until 2026-11-27 this script stopped its clock
-    # before the charts' first paint, ~0.2 s too early).
+    # every chart is visible before the synchronous repaint.
     _pump_until(app, lambda: dash.charts_ready and all(c.isVisible() for c in dash.charts.values()), 30)
     window.repaint()
     app.processEvents()
