@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from demo.plan import Ticket, apportion, channel_counts, plan_tickets
 from demo.tables import Category, Street, Tables, load_tables
+from models.periods import TS_FORMAT
 from models.workcalendar import WorkCalendar
 
 # The default office schedule on the statutory calendar, without the user's overrides or settings: the demo
@@ -21,7 +22,6 @@ from models.workcalendar import WorkCalendar
 CALENDAR = WorkCalendar()
 MINUTE = 60
 
-TS = "%Y-%m-%d %H:%M:%S"
 LIGHT_SHARES = {"green": (0.25, 0.7), "yellow": (0.83, 0.97), "red": (1.15, 1.9), "serious": (2.3, 4.0)}
 ADDRESS_SUFFIXES = ("", "", "", "附近", "旁", "对面", "路段", "路口")
 
@@ -30,7 +30,7 @@ ADDRESS_SUFFIXES = ("", "", "", "附近", "旁", "对面", "路段", "路口")
 
 
 def _fmt(moment: datetime | None) -> str | None:
-    return moment.isoformat(" ") if moment is not None else None  # == strftime(TS) for whole seconds, faster
+    return moment.isoformat(" ") if moment is not None else None  # == strftime(TS_FORMAT) for whole seconds, faster
 
 
 def _pick(rng: random.Random, items):
@@ -276,7 +276,7 @@ def iter_month_cases(year: int, month: int, *, scale: int = 1, seed: int = 0) ->
         for ticket in sorted(pinned, key=lambda t: t.seq):
             position = min(ticket.seq - 1, len(rows))
             before = rows[position - 1]["reported_at"] if position else None
-            reported = datetime.strptime(before, TS) if before else datetime.combine(day, datetime.min.time())
+            reported = datetime.strptime(before, TS_FORMAT) if before else datetime.combine(day, datetime.min.time())
             reported = min(reported, datetime.combine(day, datetime.min.time()) + timedelta(hours=21))
             ticket.times = _time_closed(rng, ticket, tables.category(ticket.minor), reported)  # filed the same day
             rows.insert(position, _ticket_row(rng, tables, ticket))

@@ -10,9 +10,9 @@ import json
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from models.store import RESOURCES
+
 DEMO = RESOURCES / "demo"
 
 

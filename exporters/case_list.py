@@ -31,10 +31,10 @@ from exporters.xlsx_common import (
     text_cell,
 )
 from models.indicators import FIGURE_LABELS
+from models.overdue import LIGHT_LABELS
 from models.periods import TS_FORMAT, Period, period_words
 from models.records import CASE_FIELDS, FIELD_LABELS
 
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 # the store's codes for where a deadline came from, as the office reads them
 DEADLINE_SOURCE_LABELS = {"export": "导出文件", "limit": "按处置时限计算"}
 COLUMNS: list[str] = [*CASE_FIELDS, "deadline_source"]

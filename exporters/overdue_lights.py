@@ -7,7 +7,6 @@ formula), one row per case, grouped by unit as the GUI shows them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,13 +14,13 @@ from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from exporters.xlsx_common import clean_text
+from models.overdue import LIGHT_LABELS, CaseLight
 
-LIGHT_TEXT = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 HEADERS = ("处置单位", "案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
 
 
-def write_lights(lights: Iterable, path: Path, *, as_of: str) -> int:
-    """`lights` are models.overdue.CaseLight items; returns the number of rows written."""
+def write_lights(lights: Iterable[CaseLight], path: Path, *, as_of: str) -> int:
+    """Write the lights, grouped by unit; returns the number of rows written."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("超期预警")
     for column, width in zip("ABCDEFG", (28, 20, 16, 20, 10, 8, 10), strict=True):
@@ -32,16 +31,15 @@ def write_lights(lights: Iterable, path: Path, *, as_of: str) -> int:
     ws.append([_text(ws, h, bold=True) for h in HEADERS])
     rows = sorted(lights, key=lambda c: (c.unit or "", {"red": 0, "yellow": 1, "green": 2}.get(c.light, 3), c.case_no))
     for c in rows:
-        share = getattr(c, "used_share", None)
         ws.append(
             [
                 _text(ws, c.unit or ""),
                 _text(ws, c.case_no),
-                _text(ws, getattr(c, "minor", "") or ""),
-                _text(ws, str(getattr(c, "deadline_at", "") or "")),
-                _text(ws, "" if share is None else f"{(share * 100).quantize(Decimal(1), ROUND_HALF_UP)}%"),
-                _text(ws, LIGHT_TEXT.get(c.light, c.light)),
-                _text(ws, "是" if getattr(c, "serious", False) else ""),
+                _text(ws, c.minor or ""),
+                _text(ws, c.deadline_at or ""),
+                _text(ws, c.share_text),
+                _text(ws, LIGHT_LABELS.get(c.light, c.light)),
+                _text(ws, "是" if c.serious else ""),
             ]
         )
     wb.save(str(path))

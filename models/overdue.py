@@ -45,6 +45,13 @@ class CaseLight:
     def light_label(self) -> str:
         return LIGHT_LABELS[self.light]
 
+    @property
+    def share_text(self) -> str:
+        """The share of the time limit used, in whole percent, rounded half-up like every published figure."""
+        if self.used_share is None:
+            return ""
+        return f"{(self.used_share * 100).quantize(Decimal(1), ROUND_HALF_UP)}%"
+
 
 def classify(
     calendar: WorkCalendar,

@@ -17,8 +17,7 @@ import sqlite_utils
 from models.errors import UserFacingError
 from models.records import CASE_FIELDS, KINDS
 from models.store import transaction
-
-LIMIT_UNITS = ("工作日", "工作时", "自然小时")
+from models.workcalendar import LIMIT_UNITS
 
 
 class ReferenceTableError(UserFacingError):

@@ -30,13 +30,11 @@ from models.adjustments import adjustment_months, effective_adjustments
 from models.drilldown import case_numbers
 from models.errors import UserFacingError
 from models.indicators import Counts, counts_by_unit, counts_for_units
-from models.numbers import fmt2
+from models.numbers import HUNDRED, fmt2
 from models.periods import TS_FORMAT, Period
 from models.rule_files import load_rule_set
 from models.rules import COUNTS, RATES, Rule, RuleSet, Scheme
 from models.store import transaction
-
-HUNDRED = Decimal(100)
 
 
 class ScoringError(UserFacingError):
