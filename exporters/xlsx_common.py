@@ -19,7 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 FONT_NAME = "微软雅黑"  # Microsoft YaHei: on every Chinese Windows since Vista
 FORMAT_SCORE = "0.00"
 FORMAT_RATE = "0.00%"
-FORMAT_DATETIME = "yyyy-mm-dd hh:mm:ss"
 FORMAT_INT = "0"
 
 # XML 1.0 forbids these; openpyxl raises IllegalCharacterError on C0 controls. DEL and C1 controls are

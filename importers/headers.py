@@ -86,12 +86,6 @@ def _alias_index(config: HeaderConfig) -> dict[str, str]:
     return index
 
 
-def header_score(cells: list, config: HeaderConfig) -> int:
-    """How many cells of a row are known column names (distinct fields)."""
-    index = _alias_index(config)
-    return len({index[n] for n in (normalise_header(c) for c in cells) if n in index})
-
-
 def find_header_row(rows: list[list], config: HeaderConfig) -> int | None:
     """Index (0-based in `rows`) of the row with the most known column names; at least 2 are needed."""
     index = _alias_index(config)

@@ -277,16 +277,9 @@ def group_counts(scan: FlagScan, column: str) -> dict:
     return {key: Counts(*vec) for key, vec in acc.items()}
 
 
-def counts_grouped(db, period: Period, column: str, defs: Definitions | None = None, as_of=None) -> dict:
-    """The figures per value of one case column (unit, district, street, kind, minor)."""
-    if column not in GROUP_COLUMNS:
-        raise ValueError(column)
-    return group_counts(scan_flags(db, period, defs, as_of), column)
-
-
 def counts_by_unit(db, period: Period, defs: Definitions | None = None, as_of=None) -> dict[str, Counts]:
     """Each unit's own cases (no roll-up: that belongs to scoring); cases without a unit are left out."""
-    return merge_aliases(db, counts_grouped(db, period, "unit", defs, as_of))
+    return merge_aliases(db, group_counts(scan_flags(db, period, defs, as_of), "unit"))
 
 
 def merge_aliases(db, by_unit: dict) -> dict[str, Counts]:

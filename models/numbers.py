@@ -23,8 +23,3 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
 def fmt2(value: Decimal | None) -> str | None:
     """A two-decimal string for JSON ("96.26", "100.00"), or None."""
     return None if value is None else str(q2(value))
-
-
-def show_rate(value: Decimal | None) -> str:
-    """A rate for people: "96.26%" or "—"."""
-    return "—" if value is None else f"{q2(value)}%"

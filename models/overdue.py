@@ -42,10 +42,6 @@ class CaseLight:
     limit_unit: str | None = None  # 工作日 | 工作时 | 自然小时 | None (export deadline, clock time)
 
     @property
-    def light_label(self) -> str:
-        return LIGHT_LABELS[self.light]
-
-    @property
     def share_text(self) -> str:
         """The share of the time limit used, in whole percent, rounded half-up like every published figure."""
         if self.used_share is None:

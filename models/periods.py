@@ -188,11 +188,3 @@ def period_from_args(
     if not (date_from and date_to):
         raise PeriodError("--from 与 --to 需同时给出")
     return range_period(parse_day(date_from), parse_day(date_to))
-
-
-def to_text(value: datetime | None) -> str | None:
-    return None if value is None else value.strftime(TS_FORMAT)
-
-
-def from_text(value: str | None) -> datetime | None:
-    return None if not value else datetime.strptime(value, TS_FORMAT)

@@ -32,11 +32,6 @@ CASE_FIELDS: dict[str, str] = {
     "rework_count": "int",
 }
 
-# Columns of `cases` besides the imported fields.
-DERIVED_FIELDS = ("deadline_source", "cancelled", "raw", "import_id", "row_no")
-
-DATETIME_FIELDS = tuple(name for name, kind in CASE_FIELDS.items() if kind == "datetime")
-
 # Chinese labels for display and export, in display order.
 FIELD_LABELS: dict[str, str] = {
     "case_no": "案件编号",

@@ -299,15 +299,6 @@ def score_document(db, period: Period, rules=None) -> dict:
     return doc
 
 
-def stored_result(db, period_label: str, rule_set_name: str) -> dict | None:
-    """The latest stored scores document for a period and rule set name, if any."""
-    row = db.execute(
-        "SELECT result FROM score_results WHERE period = ? AND rule_set_name = ? ORDER BY id DESC LIMIT 1",
-        (period_label, rule_set_name),
-    ).fetchone()
-    return json.loads(row[0]) if row else None
-
-
 def explain_unit(db, period: Period, unit: str, rules=None) -> dict:
     """One entry of score_document["units"] (rank needs the whole table, so the table is computed)."""
     name = registry.alias_map(db).get(unit, unit)

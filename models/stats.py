@@ -77,10 +77,10 @@ def channel_source_pairs(db) -> list[tuple[str | None, str | None]]:
     return pairs
 
 
-def accepted_counts(db, period: Period, pairs=None) -> list[tuple[str | None, str | None, int]]:
+def accepted_counts(db, period: Period) -> list[tuple[str | None, str | None, int]]:
     """(channel, source, count) of the records reported in the period (non-zero counts only)."""
     out = []
-    for channel, source in pairs if pairs is not None else channel_source_pairs(db):
+    for channel, source in channel_source_pairs(db):
         count = db.execute(
             "SELECT COUNT(*) FROM cases WHERE cancelled = 0 AND channel IS ? AND source IS ?"
             " AND reported_at >= ? AND reported_at < ?",
@@ -122,10 +122,8 @@ def accepted_breakdown(db, period: Period) -> dict:
     return {"total": total, "sources": out}
 
 
-def kinds_breakdown(db, period: Period, filed: int, scan: FlagScan | None = None) -> list[dict]:
+def kinds_breakdown(scan: FlagScan, filed: int) -> list[dict]:
     """部件/事件 counts with their share of 立案, and every 小类 ranked by count, ties by name (code point)."""
-    if scan is None:
-        scan = scan_flags(db, period)
     kinds: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     pairs = Counter(zip(scan.columns["kind"], scan.columns["minor"], strict=True))
     for (kind, minor), count in pairs.items():
@@ -177,7 +175,7 @@ def stats_document(db, period: Period, as_of: str | None = None, defs: Definitio
         "as_of": as_of_json(moment),
         "accepted": accepted_breakdown(db, period),
         **total.to_json((*COUNT_FIGURES, *RATE_FIGURES)),
-        "kinds": kinds_breakdown(db, period, total.filed, rows),
+        "kinds": kinds_breakdown(rows, total.filed),
         "units": units,
         "districts": _areas(group_counts(rows, "district")),
         "definitions": definitions,
