@@ -22,6 +22,7 @@ Decisions (documented for the office):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -94,6 +95,15 @@ class _CaseFinder:
 # ---------------------------------------------------------------- one unit's lines
 
 
+def _deduction(rule: Rule, rule_set: RuleSet, raw: Decimal, detail: str, cases: Callable[[], list[str]]) -> dict:
+    """A deduction line: `raw` points, at most max_points, rounded and negated; its cases only if it deducts."""
+    if rule.max_points is not None and raw > rule.max_points:
+        raw = rule.max_points
+        detail += f"，本项最多扣{_num(rule.max_points)}分"
+    points = -rule_set.round(raw)
+    return _line(rule.name, points, detail, cases() if points else (), id=rule.id)
+
+
 def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> dict:
     rnd = rule_set.round
     if rule.kind in ("rate_shortfall", "rate_excess"):
@@ -108,22 +118,12 @@ def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> di
         if gap <= 0:
             ok = "达到" if rule.kind == "rate_shortfall" else "未超过"
             return _line(rule.name, Decimal(0), f"{label} {rate}%，{ok}{_num(rule.target)}%，不扣分", id=rule.id)
-        raw = gap * rule.per_point
         detail = f"{label} {rate}%，{word}{_num(rule.target)}%共{_num(gap)}个百分点 × {rule.per_point}"
-        if rule.max_points is not None and raw > rule.max_points:
-            raw = rule.max_points
-            detail += f"，本项最多扣{_num(rule.max_points)}分"
-        points = -rnd(raw)
-        return _line(rule.name, points, detail, finder.bad_for_rate(rule.rate) if points else (), id=rule.id)
+        return _deduction(rule, rule_set, gap * rule.per_point, detail, lambda: finder.bad_for_rate(rule.rate))
     if rule.kind == "per_case":
         n = getattr(counts, rule.count)
-        raw = n * rule.per_case
         detail = f"{COUNTS[rule.count]}案件 {n} 件 × {rule.per_case}"
-        if rule.max_points is not None and raw > rule.max_points:
-            raw = rule.max_points
-            detail += f"，本项最多扣{_num(rule.max_points)}分"
-        points = -rnd(raw)
-        return _line(rule.name, points, detail, finder.figure(rule.count) if points else (), id=rule.id)
+        return _deduction(rule, rule_set, n * rule.per_case, detail, lambda: finder.figure(rule.count))
     if rule.kind in ("rate_score", "inverse_rate_score"):
         label = RATES[rule.rate][0]
         rate = getattr(counts, rule.rate)

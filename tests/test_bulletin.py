@@ -9,7 +9,7 @@ from models.adjustments import add_adjustment, reverse_adjustment
 from models.periods import parse_label, parse_month
 from models.stats import stats_document
 from models.store import set_setting
-from tests.conftest import insert_cases
+from tests.conftest import SEED_ADJUSTMENT, insert_cases
 
 NOV = parse_month("2021-11")
 
@@ -68,15 +68,7 @@ def test_lowest_on_time_closure_units_are_all_named_on_a_tie(db):
 
 def test_deductions_with_case_numbers_and_reversals_left_out(db):
     build(db)
-    add_adjustment(
-        db,
-        month="2021-11",
-        unit="蓝田开发区管委会",
-        points="-2",
-        reason="存在职责范围内不接受案件派遣现象",
-        rule_ref="处置单位绩效评价细则（附件2-1）",
-        cases=["202110310540", "202111160744"],
-    )
+    add_adjustment(db, **(SEED_ADJUSTMENT | {"reason": "存在职责范围内不接受案件派遣现象"}))
     wrong = add_adjustment(db, month="2021-11", unit="西桥街道办事处", points="-1", reason="录错了")
     reverse_adjustment(db, wrong.id, reason="更正")
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))

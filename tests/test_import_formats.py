@@ -9,7 +9,7 @@ from importers.sniff import sniff
 from models.records import raw_row
 from tests.fixtures.import_builders import (
     HEADERS,
-    rewrite_zip,
+    retype_workbook,
     sample_rows,
     write_csv,
     write_html,
@@ -83,14 +83,8 @@ def test_xlsx_numeric_case_numbers_and_serial_datetimes(db, tmp_path):
 
 def test_xlsm_is_detected_from_content_types(db, tmp_path):
     plain = write_xlsx(tmp_path / "plain.xlsx", sample_rows())
-    macro = rewrite_zip(
-        plain,
-        tmp_path / "book.xlsm",
-        edit=lambda name, data: (
-            data.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
-            if name == "[Content_Types].xml"
-            else data
-        ),
+    macro = retype_workbook(
+        plain, tmp_path / "book.xlsm", b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml"
     )
     assert_imported(db, import_file(db, macro), "xlsm")
 

@@ -13,7 +13,7 @@ import pytest
 from importers import guards
 from importers.child import FAULT_ENV
 from importers.pipeline import import_file
-from tests.fixtures.import_builders import HEADERS, rewrite_zip, sample_rows, write_csv, write_xlsx
+from tests.fixtures.import_builders import HEADERS, retype_workbook, rewrite_zip, sample_rows, write_csv, write_xlsx
 
 
 @pytest.fixture
@@ -198,14 +198,8 @@ def test_ole2_without_a_workbook(stocked, tmp_path):
 
 def test_word_document_renamed_xlsx(stocked, tmp_path):
     src = write_xlsx(tmp_path / "src.xlsx", sample_rows())
-    path = rewrite_zip(
-        src,
-        tmp_path / "report.xlsx",
-        edit=lambda n, d: (
-            d.replace(b"spreadsheetml.sheet.main", b"wordprocessingml.document.main")
-            if n == "[Content_Types].xml"
-            else d
-        ),
+    path = retype_workbook(
+        src, tmp_path / "report.xlsx", b"spreadsheetml.sheet.main", b"wordprocessingml.document.main"
     )
     assert_refused(stocked, path, "这是 Word 文档，不是表格", snapshot(stocked))
 
