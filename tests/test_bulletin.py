@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from exporters.bulletin import period_words, render_bulletin, render_stats_text
-from models.adjustments import add_adjustment, reverse_adjustment
+from models.adjustments import add_adjustment, adjustment_months, reverse_adjustment
 from models.periods import parse_label, parse_month
+from models.scoring import compute_scores
 from models.stats import stats_document
 from models.store import set_setting
 from tests.conftest import SEED_ADJUSTMENT, insert_cases
@@ -99,3 +100,43 @@ def test_period_words():
     assert period_words(parse_label("2021-Q4")) == "2021年第四季度"
     assert period_words(parse_label("2021")) == "2021年"
     assert period_words(parse_label("2021-11-01..2021-11-15")) == "2021年11月1日至2021年11月15日"
+
+
+def test_bulletin_remarks_name_only_the_adjustments_its_score_table_counts(db):
+    """A custom range that cuts November in part takes no November adjustment in the score table; the
+    bulletin's (二)差的方面 must not announce a deduction the table below it does not apply."""
+    insert_cases(
+        db,
+        [
+            {
+                "case_no": "202111160744",
+                "kind": "事件",
+                "minor": "暴露垃圾",
+                "unit": "蓝田开发区管委会",
+                "reported_at": "2021-11-16 07:44:00",
+                "filed_at": "2021-11-16 08:00:00",
+                "dispatched_at": "2021-11-16 08:10:00",
+                "deadline_at": "2021-11-18 17:30:00",
+                "disposed_at": "2021-11-17 09:00:00",
+                "closed_at": "2021-11-17 10:00:00",
+            }
+        ],
+    )
+    add_adjustment(
+        db,
+        month="2021-11",
+        unit="蓝田开发区管委会",
+        points="-2",
+        reason="职责范围内不接受案件派遣",
+        cases=["202111160744"],
+    )
+    part = parse_label("2021-11-05..2021-11-30")
+    assert adjustment_months(part) == []
+    assert adjustment_months(parse_label("2021-Q4")) == ["2021-10", "2021-11", "2021-12"]
+    lantian = next(u for u in compute_scores(db, part)["units"] if u["unit"] == "蓝田开发区管委会")
+    assert lantian["score"] == "100.00"
+    text = render_bulletin(db, part, issued=date(2021, 12, 13))
+    assert "职责范围内不接受案件派遣" not in text and "扣2分" not in text
+
+    whole = render_bulletin(db, parse_month("2021-11"), issued=date(2021, 12, 13))
+    assert "蓝田开发区管委会办理案件号202111160744，职责范围内不接受案件派遣" in whole and "扣2分" in whole

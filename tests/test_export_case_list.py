@@ -107,3 +107,28 @@ def test_cli_export_cases(list_db, tmp_path):
     assert code == 0
     _, about, _, rows = read(out)
     assert about["数字口径"] == "结案（closed）" and len(rows) == 4
+
+
+def test_case_list_says_where_a_deadline_came_from_in_chinese(db, tmp_path):
+    """截止时间来源 is in the office's words, not the store's codes "export" / "limit"."""
+    base = {
+        "kind": "事件",
+        "minor": "暴露垃圾",
+        "unit": "西桥街道办事处",
+        "reported_at": "2021-11-10 08:00:00",
+        "filed_at": "2021-11-10 08:10:00",
+        "dispatched_at": "2021-11-10 08:20:00",
+        "deadline_at": "2021-11-12 17:30:00",
+    }
+    insert_cases(
+        db,
+        [base | {"case_no": "E1"}, base | {"case_no": "L1", "deadline_source": "limit"}, base | {"case_no": "N1"}],
+    )
+    db.execute("UPDATE cases SET deadline_at = NULL, deadline_source = NULL WHERE case_no = 'N1'")
+    path = tmp_path / "cases.xlsx"
+    write_case_list(db, parse_month("2021-11"), CaseFilter(), path)
+    ws = openpyxl.load_workbook(path).active
+    header = [c.value for c in ws[15]]
+    column = header.index("截止时间来源")
+    got = {row[0].value: row[column].value for row in ws.iter_rows(min_row=16)}
+    assert got == {"E1": "导出文件", "L1": "按处置时限计算", "N1": None}

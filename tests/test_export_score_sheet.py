@@ -11,9 +11,10 @@ import pytest
 
 import main
 from exporters.score_sheet import write_score_sheet
-from exporters.xlsx_common import FONT_NAME, display_width
+from exporters.xlsx_common import FONT_NAME, LINE_HEIGHT, MAX_ROW_HEIGHT, display_width, wrapped_lines
 from models import registry
 from models.periods import parse_month
+from tests.conftest import insert_cases
 from tests.test_scoring import case, late, on_time
 
 NOV = parse_month("2021-11")
@@ -173,3 +174,48 @@ def test_libreoffice_opens_the_sheet_and_keeps_a_formula_like_name_literal(sheet
     text = (tmp_path / "lo.csv").read_text(encoding="utf-8")
     assert "2021年11月处置单位绩效评价结果" in text and '"=HYPERLINK(""http://x"",""单位"")"' in text
     assert "蓝田开发区管委会,98.00" in text
+
+
+def test_wrapped_lines_counts_cjk_double_and_breaks_between_case_numbers():
+    numbers = "、".join(f"2021110500{i:02d}" for i in range(12))  # each number and its 、 is 14 units wide
+    assert wrapped_lines(numbers, 60) == 4  # 53 usable units per line: 3 numbers per line
+    assert wrapped_lines("短", 10) == 1
+    assert wrapped_lines(None, 10) == 1
+    assert wrapped_lines("中" * 40, 41) == 3  # 80 units in 36 usable per line
+    assert wrapped_lines("一\n二", 30) == 2
+
+
+def test_detail_and_about_rows_are_tall_enough_for_their_wrapped_text(db, tmp_path):
+    """LibreOffice does not re-measure rows of an .xlsx: without a stored height, a wrapped list of case
+    numbers would print as its first line only."""
+    late = [
+        {
+            "case_no": f"20211105{i:04d}",
+            "kind": "事件",
+            "minor": "暴露垃圾",
+            "unit": "芗城区城市管理局",
+            "reported_at": "2021-11-05 08:00:00",
+            "filed_at": "2021-11-05 08:10:00",
+            "dispatched_at": "2021-11-05 08:20:00",
+            "deadline_at": "2021-11-06 17:30:00",
+            "disposed_at": "2021-11-20 10:00:00",
+            "closed_at": "2021-11-20 11:00:00",
+        }
+        for i in range(40)
+    ]
+    insert_cases(db, late)
+    path = tmp_path / "scores.xlsx"
+    write_score_sheet(db, parse_month("2021-11"), path)
+    wb = openpyxl.load_workbook(path)
+
+    ws = wb["扣分明细"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "按期结案率")
+    assert ws.cell(row, 7).value == 40
+    needed = wrapped_lines(ws.cell(row, 8).value, ws.column_dimensions["H"].width)
+    assert needed >= 10
+    assert ws.row_dimensions[row].height == min(MAX_ROW_HEIGHT, needed * LINE_HEIGHT + 2)
+    assert ws.cell(row, 8).alignment.wrap_text and ws.cell(row, 1).alignment.vertical == "top"
+
+    about = wb["说明"]
+    described = next(r for r in range(2, about.max_row + 1) if about.cell(r, 1).value == "规则说明")
+    assert about.row_dimensions[described].height >= 2 * LINE_HEIGHT

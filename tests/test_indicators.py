@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from models import registry
 from models.definitions import Definitions, DefinitionsError, load_definitions, save_definitions
 from models.drilldown import case_numbers
 from models.indicators import counts_by_unit, counts_for_units
 from models.periods import parse_month
+from models.scoring import compute_scores
 from models.stats import stats_document, trend
 from tests.conftest import insert_cases
 
@@ -211,3 +213,66 @@ def test_trend_lists_twelve_months_oldest_first(month):
     assert len(rows) == 12 and rows[0]["period"] == "2020-12" and rows[-1]["period"] == "2021-11"
     assert rows[-1]["filed"] == 7 and rows[-1]["accepted"] == 8 and rows[-2]["accepted"] == 1
     assert rows[-1]["closure_rate"] == "71.43" and rows[0]["closure_rate"] is None
+
+
+def test_cases_under_an_alias_entered_after_import_count_for_the_unit(db):
+    """`units list` tells the user to place an unknown unit with `units set`; an alias must not lose cases."""
+    nov = parse_month("2021-11")
+    base = {
+        "kind": "事件",
+        "minor": "暴露垃圾",
+        "reported_at": "2021-11-10 08:00:00",
+        "filed_at": "2021-11-10 08:10:00",
+        "dispatched_at": "2021-11-10 08:20:00",
+        "deadline_at": "2021-11-12 17:30:00",
+    }
+    insert_cases(
+        db,
+        [
+            base
+            | {
+                "case_no": "A1",
+                "unit": "蓝田开发区管委会",
+                "disposed_at": "2021-11-11 09:00:00",
+                "closed_at": "2021-11-11 10:00:00",
+            },
+            base | {"case_no": "A2", "unit": "蓝田管委会"},  # the export's other spelling, not yet known
+        ],
+    )
+    registry.set_unit(db, "蓝田开发区管委会", alias="蓝田管委会")
+
+    assert counts_by_unit(db, nov)["蓝田开发区管委会"].filed == 2
+    assert "蓝田管委会" not in counts_by_unit(db, nov)
+    assert counts_for_units(db, nov, ["蓝田开发区管委会"]).filed == 2
+    assert case_numbers(db, nov, "filed", unit="蓝田开发区管委会") == ["A1", "A2"]
+    assert case_numbers(db, nov, "filed", unit="蓝田管委会") == ["A1", "A2"]
+    assert "A2" in case_numbers(db, nov, "filed", unit="龙文区政府", with_subunits=True)
+
+    doc = stats_document(db, nov)
+    assert [(u["unit"], u["category"], u["need_dispose"]) for u in doc["units"]] == [("蓝田开发区管委会", "B", 2)]
+
+    scores = {u["unit"]: u for u in compute_scores(db, nov)["units"]}
+    lantian = scores["蓝田开发区管委会"]
+    assert lantian["indicators"]["filed"] == 2 and lantian["indicators"]["disposed"] == 1
+    closure = next(line for line in lantian["lines"] if line.get("id") == "closure_rate")
+    assert closure["points"] == "-10.00" and closure["cases"] == ["A2"]  # 结案率 50.00%: 50 points short × 0.20
+    assert scores["龙文区政府"]["indicators"]["filed"] == 2  # 含区属单位: the subtree takes the alias's case too
+
+
+def test_an_alias_that_is_a_registry_name_does_not_move_that_units_cases(db):
+    """The registry refuses such an alias; one written into the table by hand still leaves a registered name alone."""
+    nov = parse_month("2021-11")
+    insert_cases(
+        db,
+        [
+            {"case_no": "J1", "unit": "市交警支队", "filed_at": "2021-11-10 08:10:00", "kind": "事件"},
+            {"case_no": "G1", "unit": "市公安局", "filed_at": "2021-11-10 08:10:00", "kind": "事件"},
+        ],
+    )
+    with pytest.raises(registry.RegistryError):
+        registry.set_unit(db, "市公安局", alias="市交警支队")
+    db.execute("INSERT INTO unit_aliases(alias, unit) VALUES ('市交警支队', '市公安局')")
+    by_unit = counts_by_unit(db, nov)
+    assert by_unit["市交警支队"].filed == 1 and by_unit["市公安局"].filed == 1
+    assert case_numbers(db, nov, "filed", unit="市公安局") == ["G1"]
+    assert case_numbers(db, nov, "filed", unit="市交警支队") == ["J1"]

@@ -1,4 +1,4 @@
-"""The stats and cases commands over every kind of period (cli.md "Periods"), on hand-built cases."""
+"""The stats and cases commands over every kind of period (cli.md "Periods") and a bad --as-of, on hand-built cases."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 import main
+from models.errors import UserFacingError
+from models.indicators import resolve_as_of
+from models.periods import parse_month
 from models.store import open_db
 from tests.conftest import insert_cases
 
@@ -80,3 +83,16 @@ def test_stats_text_output(db_path, capsys):
     assert main.main(["--db", str(db_path), "stats", "--month", "2021-10"]) == 0
     out = capsys.readouterr().out
     assert "立案 1 件" in out and "结案率 100.00%" in out and "西桥街道办事处" in out
+
+
+def test_bad_as_of_is_a_user_error_not_an_internal_one():
+    with pytest.raises(UserFacingError, match="garbage"):
+        resolve_as_of(parse_month("2021-11"), "garbage")
+
+
+@pytest.mark.parametrize("command", ["stats", "cases"])
+def test_cli_bad_as_of_exits_2_with_a_chinese_message(db_path, capsys, command):
+    argv = ["--db", str(db_path), command, "--month", "2021-11", "--as-of", "2021-13-01"]
+    assert main.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "判断时刻" in err and "2021-13-01" in err and "内部错误" not in err
