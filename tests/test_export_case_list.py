@@ -111,19 +111,8 @@ def test_cli_export_cases(list_db, tmp_path):
 
 def test_case_list_says_where_a_deadline_came_from_in_chinese(db, tmp_path):
     """截止时间来源 is in the office's words, not the store's codes "export" / "limit"."""
-    base = {
-        "kind": "事件",
-        "minor": "暴露垃圾",
-        "unit": "西桥街道办事处",
-        "reported_at": "2021-11-10 08:00:00",
-        "filed_at": "2021-11-10 08:10:00",
-        "dispatched_at": "2021-11-10 08:20:00",
-        "deadline_at": "2021-11-12 17:30:00",
-    }
-    insert_cases(
-        db,
-        [base | {"case_no": "E1"}, base | {"case_no": "L1", "deadline_source": "limit"}, base | {"case_no": "N1"}],
-    )
+    unit = "西桥街道办事处"
+    insert_cases(db, [case("E1", unit), case("L1", unit) | {"deadline_source": "limit"}, case("N1", unit)])
     db.execute("UPDATE cases SET deadline_at = NULL, deadline_source = NULL WHERE case_no = 'N1'")
     path = tmp_path / "cases.xlsx"
     write_case_list(db, parse_month("2021-11"), CaseFilter(), path)

@@ -217,26 +217,13 @@ def test_trend_lists_twelve_months_oldest_first(month):
 
 def test_cases_under_an_alias_entered_after_import_count_for_the_unit(db):
     """`units list` tells the user to place an unknown unit with `units set`; an alias must not lose cases."""
-    nov = parse_month("2021-11")
-    base = {
-        "kind": "事件",
-        "minor": "暴露垃圾",
-        "reported_at": "2021-11-10 08:00:00",
-        "filed_at": "2021-11-10 08:10:00",
-        "dispatched_at": "2021-11-10 08:20:00",
-        "deadline_at": "2021-11-12 17:30:00",
-    }
+    nov = NOV
+    closed = {"disposed_at": "2021-11-11 09:00:00", "closed_at": "2021-11-11 10:00:00"}
     insert_cases(
         db,
         [
-            base
-            | {
-                "case_no": "A1",
-                "unit": "蓝田开发区管委会",
-                "disposed_at": "2021-11-11 09:00:00",
-                "closed_at": "2021-11-11 10:00:00",
-            },
-            base | {"case_no": "A2", "unit": "蓝田管委会"},  # the export's other spelling, not yet known
+            case("A1", unit="蓝田开发区管委会", **closed),
+            case("A2", unit="蓝田管委会"),  # the export's other spelling, not yet known
         ],
     )
     registry.set_unit(db, "蓝田开发区管委会", alias="蓝田管委会")
