@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from models.bundled import resource_path
 from models.errors import RuleSetError
 from models.rule_parser import parse_rule_file
 from models.rules import RuleSet
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "resources" / "rules"
+BUILTIN_DIR = resource_path("rules")
 DEFAULT_NAME = "default"
 SETTING_KEY = "rule_set"  # settings key: the rule set used when none is named
 

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from models.bundled import resources_root
+
 APP_NAME = "chengguan-console"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = resources_root()
 
 # Each migration runs in one transaction and bumps PRAGMA user_version by one.
 MIGRATIONS: list[str] = [
