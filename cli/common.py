@@ -166,7 +166,7 @@ def emit_document(args: argparse.Namespace, doc, render: Callable[[dict], str]) 
 def progress_printer(label: str):
     """A progress callback for long commands: a single updating line on stderr."""
 
-    interactive = sys.stderr.isatty()
+    interactive = sys.stderr is not None and sys.stderr.isatty()
 
     def report(done: int, total: int | None = None, message: str = "") -> None:
         text = f"{label} {done}" + (f"/{total}" if total else "") + (f" {message}" if message else "")

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import queue
 import sqlite3
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from importers import headers as hdr
+from importers.launch import start_child
 from importers.report import ProgressFn
 from importers.sniff import Sniffed
 from models.errors import ImportRefused
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
 MERGE_CHUNK = 200_000  # at most this many rows per staging chunk (the child picks about 1/8 of the file)
 CHILD_CRASH_REASON = "解析进程异常退出（退出码 {code}），文件可能已损坏或是恶意构造的"
 
@@ -52,21 +50,9 @@ def run_child(job: dict, folder: Path, progress: ProgressFn | None, cancel, on_c
     while the child reads on. A dead child is a refused file; cancel kills it."""
     job_path = folder / "job.json"
     job_path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-    env = os.environ.copy()
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env["PYTHONIOENCODING"] = "utf-8"
-    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     err_path = folder / "child.err"
     with err_path.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "importers.child", str(job_path)],
-            stdout=subprocess.PIPE,
-            stderr=err,
-            stdin=subprocess.DEVNULL,
-            cwd=str(ROOT),
-            env=env,
-            creationflags=flags,
-        )
+        proc = start_child(job_path, stdout=subprocess.PIPE, stderr=err)
         lines: queue.Queue[str] = queue.Queue()
         reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
         reader.start()
