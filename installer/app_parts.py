@@ -51,22 +51,32 @@ EXCLUDED_MODULES = [
     "charset_normalizer",
 ]
 
-# Paths inside the bundle (as PyInstaller names them: PySide6/Qt/plugins/..., PySide6/Qt/translations/...).
+# Paths inside the bundle or a wheel. PySide6 lays Qt out as PySide6/Qt/{lib,plugins,translations} on Linux and
+# as PySide6/{plugins,translations,Qt6*.dll} on Windows; the patterns take both.
+_QT = r"PySide6/(?:Qt/)?"
+_UNUSED_QT = (
+    r"(?:Quick|Qml|WebEngine|Designer|Pdf|VirtualKeyboard|Wayland|Wl|Network|Sql|Test|Xml|Concurrent|PrintSupport"
+    r"|Svg|Help|EglFs|EglFS|3D|Multimedia|ShaderTools|Positioning|Location|Labs|Lottie|UiTools|Graphs|Charts"
+    r"|DataVisualization|SerialPort|Bluetooth|Nfc|RemoteObjects|Scxml|StateMachine|TextToSpeech|WebChannel"
+    r"|WebSockets|HttpServer|SpatialAudio|Sensors)"
+)
 _DROPPED = [
-    r"Qt/qml/",
-    r"Qt/translations/(?!(qt|qtbase)_zh_CN\.qm$)",
-    r"Qt/plugins/(designer|qmltooling|qmllint|sqldrivers|tls|networkinformation|egldeviceintegrations|generic)/",
-    r"Qt/plugins/(wayland-[a-z-]+|vectorimageformats)/",
-    r"Qt/plugins/platforms/.*(wayland|eglfs|linuxfb|vnc|vkkhrdisplay|minimalegl)",
-    r"Qt/plugins/printsupport/",
-    r"Qt/plugins/(imageformats|iconengines)/.*svg",
-    r"Qt/plugins/platformthemes/.*gtk3",  # GTK 3 on the build machine: a second toolkit (cairo, pango …)
-    r"Qt/metatypes/",
-    r"Qt/libexec/",
-    r"Qt/lib/libQt6(Quick|Qml|WebEngine|Designer|Pdf|VirtualKeyboard|WaylandClient|WaylandEgl|Network|Sql|Test|Xml"
-    r"|Concurrent|PrintSupport|Svg|Help|EglFs|3D|Multimedia|ShaderTools|Positioning|Location)",
-    r"(^|/)Qt6(Quick|Qml|WebEngine|Designer|Pdf|VirtualKeyboard|Network|Sql|Test|Xml|Concurrent"
-    r"|PrintSupport|Svg|Help|3D|Multimedia|ShaderTools|Positioning|Location)\w*\.dll$",
+    _QT + r"qml/",
+    _QT + r"translations/(?!(qt|qtbase)_zh_CN\.qm$)",
+    _QT + r"plugins/(designer|qmltooling|qmllint|qmlls|sqldrivers|tls|networkinformation|egldeviceintegrations"
+    r"|generic|printsupport|wayland-[a-z-]+|vectorimageformats|assetimporters|sceneparsers|renderers)/",
+    _QT + r"plugins/platforms/.*(wayland|eglfs|linuxfb|vnc|vkkhrdisplay|minimalegl)",
+    _QT + r"plugins/(imageformats|iconengines)/.*svg",
+    _QT + r"plugins/platformthemes/.*gtk3",  # GTK 3 on the build machine: a second toolkit (cairo, pango …)
+    _QT + r"(metatypes|libexec|include|typesystems|glue|scripts|resources|doc)/",
+    r"PySide6/[^/]+\.(exe|pyi|lib)$",  # designer, linguist, qmlls …; type stubs; link libraries
+    r"(^|/)(lib)?pyside6qml\.",
+    r"PySide6/opengl32sw\.dll$",  # Mesa's software OpenGL for Qt Quick: 20 MB the widgets never load
+    rf"(^|/)(lib)?Qt6{_UNUSED_QT}\w*\.(dll|so\.6)$",
+    rf"PySide6/Qt{_UNUSED_QT}\w*\.(pyd|abi3\.so)$",
+    r"pyqtgraph/(examples|opengl|jupyter)/",
+    r"numpy/(.+/)?tests/",
+    r"^pip/",  # sqlite-utils requires pip for its `install` command only
 ]
 _DROPPED_RE = re.compile("|".join(f"(?:{p})" for p in _DROPPED))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -109,25 +108,14 @@ def test_a_windowed_launcher_without_stdout_or_stderr(tmp_path, monkeypatch, db)
     assert main.main(["--db", str(tmp_path / "test.db"), "stats", "--month", "2021-13"]) == 2
 
 
-def _wheel(tmp_path: Path) -> Path:
-    """`pip wheel .` on a copy of the project (the build leaves build/ and egg-info behind)."""
-    source = tmp_path / "src"
-    shutil.copytree(
-        ROOT, source, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".*cache")
-    )
-    out = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = out.glob("chengguan_console-*.whl")
-    return wheel
-
-
 @pytest.mark.slow
 def test_an_installed_wheel_builds_the_demo_and_prints_stats_from_any_folder(tmp_path):
-    wheel = _wheel(tmp_path)
+    sys.path.insert(0, str(ROOT / "installer"))
+    try:
+        from project_wheel import project_wheel
+    finally:
+        sys.path.remove(str(ROOT / "installer"))
+    wheel = project_wheel(tmp_path / "wheels")
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("main.py", "resources/units.json", "resources/rules/default.toml", "resources/demo/plan.toml"):
         assert name in names
