@@ -124,8 +124,10 @@ def database_path(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace):
-    from models.store import open_db
+    from models.store import network_warning, open_db
 
+    if args.db_path and (warning := network_warning(args.db_path)):
+        print(f"警告：{warning}", file=sys.stderr)
     return open_db(args.db_path)
 
 

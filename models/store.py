@@ -8,11 +8,13 @@ directly in SQL, no conversion cost at query time).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -255,10 +257,61 @@ def default_db_path() -> Path:
     return folder / "chengguan.db"
 
 
+def sqlite_uri(path: PurePath, **params: str) -> str:
+    """A ``file:`` URI SQLite accepts for `path`. ``Path.as_uri()`` gives ``file://server/share/x.db`` for a
+    UNC path, which SQLite rejects (a URI authority other than localhost); SQLite wants ``file:////server/…``."""
+    text = path.as_posix()
+    if not text.startswith("/"):  # C:/… → /C:/…
+        text = "/" + text
+    query = "&".join(f"{k}={quote(v)}" for k, v in params.items())
+    return "file://" + quote(text, safe="/:") + (f"?{query}" if query else "")
+
+
+def is_network_path(path: Path | str) -> bool:
+    """A database on a UNC path, a mapped network drive (Windows) or an NFS/SMB mount (elsewhere)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if os.name == "nt":
+        import ctypes
+
+        drive = PureWindowsPath(os.path.abspath(text)).drive
+        return bool(drive) and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # DRIVE_REMOTE
+    return _mount_type(Path(text)) in NETWORK_FILESYSTEMS
+
+
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "afs", "9p"}
+NETWORK_WARNING = (
+    "数据库「{path}」在网络共享盘上。SQLite 的 WAL 日志模式不能跨电脑共享：请只在一台电脑上打开这个数据库，"
+    "其他电脑请勿同时使用（多台电脑共用需等共享服务器版数据库），否则数据可能损坏。"
+)
+
+
+def _mount_type(path: Path) -> str | None:
+    """The file-system type of the mount holding `path` (Linux /proc/self/mounts), or None."""
+    try:
+        mounts = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    target = str(path.absolute())
+    best, kind = "", None
+    for line in mounts:
+        fields = line.split()
+        inside = len(fields) > 2 and (target == fields[1] or target.startswith(fields[1].rstrip("/") + "/"))
+        if inside and len(fields[1]) >= len(best):
+            best, kind = fields[1], fields[2]
+    return kind
+
+
+def network_warning(path: Path | str) -> str | None:
+    """The message to show when the database is on a network share (one PC per database), else None."""
+    return NETWORK_WARNING.format(path=path) if is_network_path(path) else None
+
+
 def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Database:
     """A raw connection with the pragmas every connection needs (no migration)."""
     if readonly:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        uri = sqlite_uri(Path(path).resolve(), mode="ro")
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     else:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
