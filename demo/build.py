@@ -46,7 +46,8 @@ def build_demo(db, progress: ProgressFn | None = None) -> list:
     (the first start builds the demo, so its wall time matters). Progress is reported from this thread only.
     """
     reports: list = []
-    with tempfile.TemporaryDirectory(prefix="chengguan-demo-") as tmp, ThreadPoolExecutor(max_workers=1) as pool:
+    scratch = tempfile.TemporaryDirectory(prefix="chengguan-demo-", ignore_cleanup_errors=True)
+    with scratch as tmp, ThreadPoolExecutor(max_workers=1) as pool:
         folder = Path(tmp)
         futures = [pool.submit(_write_month, folder, year, month) for year, month in DEMO_MONTHS]
         for number, ((year, month), future) in enumerate(zip(DEMO_MONTHS, futures, strict=True)):

@@ -86,7 +86,7 @@ def import_file(
             return report
         sniffed = sniff(path, path.name)
         report.format, report.encoding = sniffed.format, sniffed.encoding
-        with tempfile.TemporaryDirectory(prefix="chengguan-import-") as folder:
+        with tempfile.TemporaryDirectory(prefix="chengguan-import-", ignore_cleanup_errors=True) as folder:
             staging = Path(folder) / "staging.db"
             merger = Merger(db, report, audit, staging, progress, cancel)
             try:
@@ -137,7 +137,7 @@ def preview_file(db, path: Path, rows: int = 20) -> Preview:
     """Header row, mapping and the first rows, for the GUI's correct-the-mapping step (raises ImportRefused)."""
     path = Path(path)
     sniffed = sniff(path, path.name)
-    with tempfile.TemporaryDirectory(prefix="chengguan-preview-") as folder:
+    with tempfile.TemporaryDirectory(prefix="chengguan-preview-", ignore_cleanup_errors=True) as folder:
         staging = Path(folder) / "staging.db"
         meta = run_child(job_for(db, path, sniffed, staging, None, preview=rows), Path(folder), None, None)
     config = hdr.load_header_config(db)
