@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import clean_text
 from models.overdue import LIGHT_LABELS, CaseLight
 
@@ -42,7 +43,7 @@ def write_lights(lights: Iterable[CaseLight], path: Path, *, as_of: str) -> int:
                 _text(ws, "是" if c.serious else ""),
             ]
         )
-    wb.save(str(path))
+    save_workbook(wb, path)
     return len(rows)
 
 

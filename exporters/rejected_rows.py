@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from exporters.saving import write_file
 from models.browse import rejected_rows
 
 
@@ -29,12 +30,16 @@ def write_rejected_rows(db: sqlite_utils.Database, import_id: int, path: Path) -
             raw = {"原始内容": json.dumps(raw, ensure_ascii=False)}
         parsed.append(raw)
         headers += [h for h in raw if h not in headers]
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["行号", "列", "原因", *headers])
-        for row, raw in zip(rows, parsed, strict=True):
-            cells = ["" if raw.get(h) is None else str(raw.get(h)) for h in headers]
-            # A leading = + - @ would turn into a formula when the CSV is opened in Excel.
-            cells = ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in cells]
-            writer.writerow([row["row_no"], row["column"] or "", row["reason"], *cells])
+
+    def write(temp: Path) -> None:
+        with temp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["行号", "列", "原因", *headers])
+            for row, raw in zip(rows, parsed, strict=True):
+                cells = ["" if raw.get(h) is None else str(raw.get(h)) for h in headers]
+                # A leading = + - @ would turn into a formula when the CSV is opened in Excel.
+                cells = ["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in cells]
+                writer.writerow([row["row_no"], row["column"] or "", row["reason"], *cells])
+
+    write_file(path, write)
     return len(rows)

@@ -7,7 +7,6 @@ from the published rates and see the case numbers behind every deduction.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
+from exporters.saving import write_file
 from exporters.xlsx_common import (
     BODY_FONT,
     BORDER,
@@ -35,7 +35,6 @@ from exporters.xlsx_common import (
     set_widths,
     style_header,
 )
-from models.errors import UserFacingError
 from models.periods import Period, period_words
 from models.rules import COUNTS
 from models.scoring import score_document
@@ -73,10 +72,6 @@ DETAIL_HEADERS = ["单位类别", "处置单位", "评价得分", "规则", "分
 TOP = Alignment(vertical="top")
 
 
-class ExportError(UserFacingError):
-    """An export that cannot be written (e.g. the file is open in Excel)."""
-
-
 def category_label(code: str | None) -> str:
     return f"{code}类单位" if code else "未分类单位"
 
@@ -88,16 +83,8 @@ def unit_label(entry: dict) -> str:
 
 
 def save_workbook(wb: Workbook, path: Path) -> None:
-    """Write to a temporary file, then replace: a failed write never leaves half a file behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".part")
-    try:
-        wb.save(temp)
-        os.replace(temp, path)
-    except PermissionError:
-        temp.unlink(missing_ok=True)
-        raise ExportError(f"无法写入「{path}」：文件可能正在 Excel 中打开，请关闭后重试") from None
+    """Save through exporters.saving: a failed write never leaves half a file behind, and says why."""
+    write_file(path, wb.save)
 
 
 def write_score_sheet(db, period: Period, path: Path, rules=None) -> dict:

@@ -61,7 +61,17 @@ class _Chart(QWidget):
         return None
 
     def save_png(self, path: Path) -> bool:
-        return self.grab().save(str(path), "PNG")
+        """The chart as shown, through the exporters' save path (raises ExportError with the reason)."""
+        from exporters.saving import write_file
+
+        image = self.grab()
+
+        def write(temp: Path) -> None:
+            if not image.save(str(temp), "PNG"):
+                raise OSError(0, "图片编码失败")
+
+        write_file(path, write)
+        return True
 
     def _text(self, text: str, color: str = "#222222", anchor=(0, 0.5)) -> pg.TextItem:
         item = pg.TextItem(text, color=color, anchor=anchor)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.errors import UserFacingError
 from models.indicators import FIGURE_LABELS
 from models.periods import Period
 from ui import dialogs
@@ -64,8 +65,9 @@ def bulletin_job(db, period: Period, rules: str | None) -> str:
 
 
 def save_text_job(db, text: str, path: Path) -> Path:
-    Path(path).write_text(text, encoding="utf-8-sig")  # BOM: Notepad on older Windows reads it as UTF-8
-    return path
+    from exporters.saving import write_text
+
+    return write_text(path, text, bom=True)  # BOM: Notepad on older Windows reads it as UTF-8
 
 
 class ExportsPage(Page):
@@ -249,7 +251,9 @@ class ExportsPage(Page):
         if path:
             if chart.width() < 200:  # never shown yet: give it a slide-sized canvas
                 chart.resize(1200, 700)
-            if chart.save_png(Path(path)):
-                self._done(Path(path))
+            try:
+                chart.save_png(Path(path))
+            except UserFacingError as exc:
+                dialogs.warn(self, str(exc))
             else:
-                dialogs.warn(self, self.tr("无法保存图片：{0}").format(path))
+                self._done(Path(path))
