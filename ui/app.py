@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 APP_NAME = "chengguan-console"
+APP_USER_MODEL_ID = "Chengguan.Console"  # Windows taskbar identity: our icon and grouping, not python.exe's
 
 
 def create_app(argv: list[str] | None = None):
@@ -17,13 +18,42 @@ def create_app(argv: list[str] | None = None):
 
     # The worker thread runs Python too; a shorter GIL switch interval hands the UI thread the GIL sooner.
     sys.setswitchinterval(0.002)
+    set_windows_app_id()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("城管绩效台")
     app.setFont(app_font())
+    app.setWindowIcon(app_icon())
+    force_light_colours(app)
     _install_qt_translations(app)
     return app
+
+
+def set_windows_app_id() -> bool:
+    """Windows groups taskbar buttons and picks their icon by AppUserModelID; without one, an installed app
+    run by pythonw.exe shows up as Python. Must be set before the first window; no-op elsewhere."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    return ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_USER_MODEL_ID) == 0
+
+
+def app_icon():
+    from PySide6.QtGui import QIcon
+
+    from models.bundled import resource_path
+
+    return QIcon(str(resource_path("app.ico")))
+
+
+def force_light_colours(app) -> None:
+    """The console is designed light (tiles, banners and charts set light backgrounds). Under Windows dark mode
+    Qt would switch the palette to white text, white on those light backgrounds; ask for the light scheme."""
+    from PySide6.QtCore import Qt
+
+    app.styleHints().setColorScheme(Qt.ColorScheme.Light)
 
 
 def _install_qt_translations(app) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QProgressBar,
+    QScrollArea,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -38,16 +40,27 @@ STYLE = """
 QListWidget#nav { background: #24364b; color: #e8eef5; border: none; padding-top: 8px; }
 QListWidget#nav::item { padding: 12px 18px; }
 QListWidget#nav::item:selected { background: #3b5b80; color: white; }
-QFrame#tile { background: #f5f8fc; border: 1px solid #d5dfeb; border-radius: 6px; }
-QFrame#tile:hover { background: #e8f0fa; }
+QFrame#tile { background: #f5f8fc; color: #222; border: 1px solid #d5dfeb; border-radius: 6px; }
+QFrame#tile:hover { background: #e8f0fa; color: #222; }
 QLabel#tileValue { color: #1d4f8a; }
 QLabel#tileNote { color: #777; }
 QLabel#pageHeading { font-weight: bold; }
 QLabel#sectionHeading { font-weight: bold; }
-QLabel#banner { background: #fff6d6; border: 1px solid #e8d58c; padding: 4px 8px; }
-QFrame#dropZone { border: 2px dashed #9fb3c8; border-radius: 6px; background: #f7f9fc; }
+QLabel#banner { background: #fff6d6; color: #222; border: 1px solid #e8d58c; padding: 4px 8px; }
+QFrame#dropZone { border: 2px dashed #9fb3c8; border-radius: 6px; background: #f7f9fc; color: #222; }
 QPushButton#primary { font-weight: bold; }
 """
+
+
+FIRST_START_SIZE = QSize(1360, 860)
+FRAME_ALLOWANCE = QSize(16, 40)  # the window frame and title bar around the client area Qt sizes
+
+
+def first_start_size(available: QRect, minimum: QSize) -> QSize:
+    """The first window size: 1360×860, shrunk to the screen's work area (a 1366×768 laptop at 125% offers
+    1093×582 logical pixels), never below what the window needs."""
+    room = available.size() - FRAME_ALLOWANCE
+    return FIRST_START_SIZE.boundedTo(room).expandedTo(minimum)
 
 
 def build_demo_job(db, *, progress=None) -> list:
@@ -157,7 +170,12 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        # the pages scroll rather than hold the window taller than a small laptop's screen (1366×768 at 125%)
+        pages = QScrollArea()
+        pages.setWidgetResizable(True)
+        pages.setFrameShape(QFrame.Shape.NoFrame)
+        pages.setWidget(self.stack)
+        layout.addWidget(pages, 1)
         self.setCentralWidget(central)
         self.setStyleSheet(STYLE)
         self.status_label = QLabel("")
@@ -186,7 +204,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
         else:
-            self.resize(QSize(1360, 860))
+            self.resize(first_start_size(self.screen().availableGeometry(), self.minimumSizeHint()))
         try:
             page = int(self.settings.value("window/page", 1))
         except (TypeError, ValueError):
@@ -214,6 +232,11 @@ class MainWindow(QMainWindow):
     def _db_ready(self) -> None:
         self.ctx.open_readonly()
         self.statusBar().showMessage(self.tr("数据库：{0}").format(self.ctx.db_path), 8000)
+        from models.store import network_warning
+
+        warning = network_warning(self.ctx.db_path)
+        if warning:  # one PC per database: WAL is not safe across machines
+            dialogs.warn(self, warning, self.tr("数据库在网络共享盘上"))
         if self.prefetch is not None:  # run_gui queued the start-up work before the heavy imports
             prefetch, self.prefetch = self.prefetch, None
             prefetch.then(self._startup, self._startup_failed)
