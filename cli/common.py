@@ -141,15 +141,12 @@ def emit(args: argparse.Namespace, text: str) -> None:
     if not output:
         print(text)
         return
+    from exporters.saving import write_text
+
     path = Path(output)
-    encoding = "utf-8-sig" if path.suffix.lower() in BOM_SUFFIXES else "utf-8"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text + "\n", encoding=encoding)
-    except PermissionError:
-        raise UserFacingError(f"无法写入「{path}」：没有写入权限，或文件正在其他程序（如 Excel）中打开") from None
-    except OSError as exc:
-        raise UserFacingError(f"无法写入「{path}」：{exc.strerror or exc}") from None
+    if path.is_dir():
+        raise UserFacingError(f"无法写入「{path}」：这是一个文件夹，请给出文件名")
+    write_text(path, text + "\n", bom=path.suffix.lower() in BOM_SUFFIXES)  # says why when it cannot
     print(f"已写入：{path}", file=sys.stderr)
 
 
