@@ -8,7 +8,7 @@ import logging
 import pytest
 
 import main
-from exporters.score_sheet import ExportError
+from exporters.saving import ExportError
 from models import registry
 from models.definitions import DefinitionsError
 from models.errors import AdjustmentError, ImportRefused, RuleSetError, UserFacingError
