@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 
@@ -101,19 +100,3 @@ def start_window(path: Path, settings=None, **window_options):
     window = MainWindow(path, settings, tasks=tasks, prefetch=prefetch, **window_options)
     window.show()
     return app, window
-
-
-_frozen: set[str] = set()
-
-
-def freeze_startup_objects(stage: str) -> None:
-    """Move everything alive at a start-up stage out of the garbage collector's reach, once per stage.
-
-    Why: a full collection walked the ~50,000 objects alive after start-up (modules, Qt wrappers) in about
-    55 ms, and whichever thread triggered it — the UI's, or the worker's during an import — held the GIL
-    that long: a case-table page read took 60 ms instead of 3 (tests/bench/bench_ui.py reports the
-    collections). Stages: "window" (the window is up) and "charts" (pyqtgraph, imported with the first
-    charts). Frozen objects are never collected, hence once per stage and process."""
-    if stage not in _frozen:
-        _frozen.add(stage)
-        gc.freeze()

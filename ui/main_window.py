@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from ui import dialogs
-from ui.app import freeze_startup_objects
 from ui.pages.base import AppContext, Page
 from ui.pages.cases import CasesPage
 from ui.pages.dashboard import DashboardPage
@@ -32,7 +31,7 @@ from ui.pages.imports import ImportsPage
 from ui.pages.overdue import OverduePage
 from ui.pages.scores import ScoresPage
 from ui.pages.settings import SettingsPage
-from ui.startup import Prefetch, startup_state
+from ui.startup import Prefetch, freeze_startup_objects, startup_state
 from ui.widgets import PeriodPicker
 from ui.worker import TaskManager, error_text
 

@@ -9,9 +9,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from models import browse
 from models.periods import Period, parse_label
-from ui.app import freeze_startup_objects
 from ui.pages.base import AppContext, Page
-from ui.startup import dashboard_data
+from ui.startup import dashboard_data, freeze_startup_objects
 from ui.widgets import PALETTE, Tile
 
 # (key in stats_document, caption, figure whose cases the tile opens, is a rate)
