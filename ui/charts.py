@@ -13,8 +13,8 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
+from ui.figures import PALETTE, Bars, Trend
 from ui.fonts import app_font
-from ui.widgets import PALETTE
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
 
@@ -89,24 +89,18 @@ class BarChart(_Chart):
         self.values: list[int] = []
         self.item.showGrid(x=horizontal, y=not horizontal, alpha=0.2)
 
-    def set_data(
-        self,
-        labels: list[str],
-        values: list[int],
-        *,
-        colors: list[str] | None = None,
-        value_texts: list[str] | None = None,
-    ) -> None:
+    def set_data(self, bars: Bars) -> None:
         self.item.clear()
-        self.labels, self.values = list(labels), [int(v) for v in values]
-        n = len(values)
+        labels = bars.labels
+        self.labels, self.values = list(labels), [int(v) for v in bars.values]
+        n = len(self.values)
         if not n:
             self.item.getAxis("left" if self.horizontal else "bottom").setTicks([[]])
             return
-        colors = list(colors or [])
+        colors = list(bars.colors)
         colors += [PALETTE[0]] * (n - len(colors))  # pyqtgraph reads one brush per bar, unchecked
         brushes = [pg.mkBrush(QColor(c)) for c in colors]
-        texts = value_texts or [f"{v:,}" for v in self.values]
+        texts = bars.value_texts or [f"{v:,}" for v in self.values]
         top = max(self.values) or 1
         positions = list(range(n))
         if self.horizontal:
@@ -155,8 +149,9 @@ class TrendChart(_Chart):
         self.item.showGrid(x=False, y=True, alpha=0.2)
         self.legend = self.item.addLegend(offset=(-10, -10), labelTextSize=f"{int(9 * scale)}pt")  # bottom right
 
-    def set_data(self, months: list[str], series: dict[str, list[int | None]]) -> None:
+    def set_data(self, trend: Trend) -> None:
         self.item.clear()
+        months, series = trend.months, trend.series
         self.months = list(months)
         xs = list(range(len(months)))
         top = 1
@@ -188,7 +183,7 @@ class TrendChart(_Chart):
 
 
 def make_chart(title: str, horizontal: bool | None, scale: float = 1.0) -> BarChart | TrendChart:
-    """One chart of ui.pages.dashboard.CHART_SPECS: bars (horizontal or not), or the trend when None."""
+    """One chart of ui.figures.CHART_SPECS: bars (horizontal or not), or the trend when None."""
     if horizontal is None:
         return TrendChart(title, scale=scale)
     return BarChart(title, horizontal=horizontal, scale=scale)

@@ -7,7 +7,6 @@ room on a projector: fonts ×1.8, thick bars, one idea per slide.
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import SimpleNamespace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -24,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from ui.charts import make_chart
+from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
 from ui.fonts import app_font
-from ui.pages.dashboard import CHART_SPECS, TILES, chart_fills, tile_value
+from ui.grades import grade_color, to_decimal
 from ui.widgets import Tile
 
 SCALE = 1.8
@@ -58,10 +58,11 @@ class MeetingView(QWidget):
         period = (stats or scores or {}).get("period", "")
         if stats is not None:
             self._add(self.tr("{0} 运行概况").format(period), lambda: self._tiles(stats))
+            charts = chart_data(stats, trend or [])
             for key, title, horizontal in CHART_SPECS:
                 self._add(
                     f"{period} {self.tr(title)}",
-                    lambda k=key, t=title, h=horizontal: self._chart(k, self.tr(t), h, stats, trend or []),
+                    lambda t=title, h=horizontal, data=charts[key]: self._chart(self.tr(t), h, data),
                 )
         if scores is not None:
             by_cat: dict[str, list[dict]] = {}
@@ -92,9 +93,9 @@ class MeetingView(QWidget):
             self._built[index] = widget
         return self._built[index]
 
-    def _chart(self, key: str, title: str, horizontal: bool | None, stats: dict, trend: list[dict]) -> QWidget:
+    def _chart(self, title: str, horizontal: bool | None, data: Bars | Trend) -> QWidget:
         chart = make_chart(title, horizontal, SCALE)
-        chart_fills(SimpleNamespace(**{key: chart}), stats, trend)[key]()
+        chart.set_data(data)
         chart.item.setTitle(None)  # the slide title says it, larger
         return chart
 
@@ -108,8 +109,6 @@ class MeetingView(QWidget):
         return box
 
     def _score_table(self, units: list[dict]) -> QTableWidget:
-        from ui.pages.scores import _dec, grade_color
-
         headers = [self.tr(h) for h in ("排名", "单位", "得分", "按期结案率", "结案率")]
         table = QTableWidget(len(units), len(headers))
         table.setHorizontalHeaderLabels(headers)
@@ -130,7 +129,7 @@ class MeetingView(QWidget):
             ]
             for c, value in enumerate(cells):
                 item = QTableWidgetItem("" if value is None else str(value))
-                if c == 2 and (color := grade_color(_dec(value))) is not None:
+                if c == 2 and (color := grade_color(to_decimal(value))) is not None:
                     item.setBackground(color)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()

@@ -1,4 +1,4 @@
-"""Small widgets shared by the pages: the period picker, clickable tiles, a busy bar."""
+"""Small widgets shared by the pages: the period picker, clickable tiles, combo helpers."""
 
 from __future__ import annotations
 
@@ -19,10 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from models.periods import Period, month_period, parse_label, quarter_period, range_period, year_period
-
-# Chart colours (bars, series); here rather than in ui.charts so the figures can be prepared for the
-# charts before pyqtgraph is imported.
-PALETTE = ("#2f6fb3", "#e07b39", "#4a9a5b", "#b8463e", "#7d5ba6", "#8c6d3f", "#c45a9c", "#6b7a8f")
 
 
 class PeriodPicker(QWidget):

@@ -9,41 +9,16 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from models import browse
 from models.periods import Period, parse_label
+from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
 from ui.pages.base import AppContext, Page
 from ui.startup import dashboard_data, freeze_startup_objects
-from ui.widgets import PALETTE, Tile
-
-# (key in stats_document, caption, figure whose cases the tile opens, is a rate)
-TILES = (
-    ("accepted", "受理", "accepted", False),
-    ("filed", "立案", "filed", False),
-    ("disposed", "处置", "disposed", False),
-    ("closed", "结案", "closed", False),
-    ("disposal_rate", "处置率", "disposed", True),
-    ("closure_rate", "结案率", "closed", True),
-    ("on_time_closure_rate", "按期结案率", "closed_on_time", True),
-)
-
-TREND_SERIES = (("filed", "立案"), ("disposed", "处置"), ("closed", "结案"))
-
-# The six charts of the dashboard and of meeting mode: key (the attribute on a dashboard-like view), title,
-# bars drawn horizontally (None: the 12-month trend).
-CHART_SPECS: tuple[tuple[str, str, bool | None], ...] = (
-    ("sources", "受理来源", False),
-    ("channels", "受理渠道", True),
-    ("kinds", "部件 / 事件", False),
-    ("top_parts", "高发部件小类", True),
-    ("top_events", "高发事件小类", True),
-    ("trend", "近12个月趋势", None),
-)
+from ui.widgets import Tile
 
 
 def load_chart_module() -> None:
-    """Import pyqtgraph (through ui.charts), ~0.7 s, when the first chart is built: after the tiles are
-    painted, so a cold start shows the figures first. On the UI thread only: imported on the worker it
-    crashed one start in thirty (SIGSEGV in pyqtgraph's copy of the Qt namespaces, racing PySide's lazy
-    creation of its types on the UI thread); imported before the window, it delayed the tiles and the
-    charts alike (cold start 1.7–1.8 → 2.0–2.1 s)."""
+    """Import pyqtgraph (through ui.charts) when the first chart is built, after the tiles are painted, so a
+    cold start shows the figures first. On the UI thread only: imported on another thread, pyqtgraph's copy
+    of the Qt namespaces races PySide's lazy creation of its types and can crash the process."""
     import ui.charts  # noqa: F401
 
 
@@ -51,15 +26,6 @@ def figure_numbers(db, period: Period, figure: str, kind: str | None = None, min
     from models.drilldown import case_numbers
 
     return case_numbers(db, period, figure, kind=kind, minor=minor)
-
-
-def tile_value(doc: dict, key: str, is_rate: bool) -> str:
-    value = doc.get(key)
-    if key == "accepted" and isinstance(value, dict):
-        value = value.get("total")
-    if is_rate:
-        return "—" if value is None else f"{value}%"
-    return "—" if value is None else f"{int(value):,}"
 
 
 class DashboardPage(Page):
@@ -84,7 +50,7 @@ class DashboardPage(Page):
         # 150–250 ms at each change of period.
         self.scale = scale
         self.charts: dict = {}
-        self._fills: dict[str, Callable[[], None]] = {}  # charts still to fill with the current figures
+        self._unfilled: dict[str, Bars | Trend] = {}  # charts still to fill with the current figures, by key
         self._step_queued = False
         self.grid = QGridLayout()
         self.placeholders = []
@@ -127,9 +93,9 @@ class DashboardPage(Page):
         if not self.charts:
             self.finish_charts()
             return
-        if self._fills:
-            key = next(iter(self._fills))
-            self._fills.pop(key)()
+        if self._unfilled:
+            key = next(iter(self._unfilled))
+            self.charts[key].set_data(self._unfilled.pop(key))
             self._schedule_step()
 
     def _build_chart(self, index: int) -> None:
@@ -156,22 +122,22 @@ class DashboardPage(Page):
     def _chart_clicked(self, key: str, handler: Callable[[int], None], index: int) -> None:
         """A chart still showing the previous figures (its refill a few turns away) ignores a click: its
         bar, read against the new period, would open cases that do not match it."""
-        if key not in self._fills:
+        if key not in self._unfilled:
             handler(index)
 
     @property
     def charts_ready(self) -> bool:
         """All six charts built and showing the current figures."""
-        return len(self.charts) == len(CHART_SPECS) and not self._fills
+        return len(self.charts) == len(CHART_SPECS) and not self._unfilled
 
     def finish_charts(self) -> dict:
         """Build and fill what is still queued, now (a chart saved as PNG must be complete)."""
         first = not self.charts
         while len(self.charts) < len(CHART_SPECS):
             self._build_chart(len(self.charts))
-        fills, self._fills = self._fills, {}
-        for fill in fills.values():
-            fill()
+        unfilled, self._unfilled = self._unfilled, {}
+        for key, data in unfilled.items():
+            self.charts[key].set_data(data)
         if first:
             freeze_startup_objects("charts")  # pyqtgraph's modules and the charts, as at start-up
         return self.charts
@@ -203,7 +169,7 @@ class DashboardPage(Page):
             elif key == "disposal_rate":
                 note = self.tr("应处置 {0}").format(doc.get("need_dispose", "—"))
             self.tiles[key].set_value(tile_value(doc, key, is_rate), note)
-        self._fills = chart_fills(self, doc, trend_rows)  # figures of an earlier period are dropped
+        self._unfilled = chart_data(doc, trend_rows)  # figures of an earlier period are dropped
         self._schedule_step()
         defs = doc.get("definitions") or {}
         self.note.setText(
@@ -256,51 +222,3 @@ class DashboardPage(Page):
     def _trend_clicked(self, index: int) -> None:
         label = self.trend.months[index]
         self._open_numbers(parse_label(label), "filed", self.tr("{0} 立案").format(label))
-
-
-def chart_fills(view, doc: dict, trend_rows: list[dict]) -> dict[str, Callable[[], None]]:
-    """How to fill each chart of a dashboard-like view (the page, a meeting slide) with `doc`, by key.
-
-    One callable per chart, so the page can fill one per event-loop turn and a slide only its own chart."""
-    defs = doc.get("definitions") or {}
-    sources = (doc.get("accepted") or {}).get("sources") or []
-    source_color = {s["name"]: PALETTE[i % len(PALETTE)] for i, s in enumerate(sources)}
-    channels = sorted(
-        ((c["name"], c["count"], s["name"]) for s in sources for c in s.get("channels", [])),
-        key=lambda t: (-t[1], t[0]),
-    )
-    kinds = doc.get("kinds") or []
-    limits = {"部件": int(defs.get("top_parts", 6)), "事件": int(defs.get("top_events", 8))}
-
-    def top_bars(key: str, kind: str, color: str) -> Callable[[], None]:
-        top = next((k.get("top", []) for k in kinds if k["name"] == kind), [])[: limits[kind]]
-        names, counts = [t["name"] for t in top], [t["count"] for t in top]
-        return lambda: getattr(view, key).set_data(names, counts, colors=[color] * len(top))
-
-    while len(trend_rows) > 1 and not (trend_rows[0].get("accepted") or trend_rows[0].get("filed")):
-        trend_rows = trend_rows[1:]  # months before the first import are not "zero cases"
-    months = [row["period"] for row in trend_rows]
-    series = {
-        label: [row.get(key) for row in trend_rows]
-        for key, label in TREND_SERIES
-        if trend_rows and key in trend_rows[0]
-    }
-    return {
-        "sources": lambda: view.sources.set_data(
-            [s["name"] for s in sources],
-            [s["count"] for s in sources],
-            colors=[source_color[s["name"]] for s in sources],
-        ),
-        "channels": lambda: view.channels.set_data(
-            [c[0] for c in channels], [c[1] for c in channels], colors=[source_color[c[2]] for c in channels]
-        ),
-        "kinds": lambda: view.kinds.set_data(
-            [k["name"] for k in kinds],
-            [k["count"] for k in kinds],
-            colors=[PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
-            value_texts=[f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
-        ),
-        "top_parts": top_bars("top_parts", "部件", PALETTE[0]),
-        "top_events": top_bars("top_events", "事件", PALETTE[1]),
-        "trend": lambda: view.trend.set_data(months, series),
-    }

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from models import browse
 from models.periods import Period
+from ui.grades import grade_color, to_decimal
 from ui.pages.base import AppContext, Page
 from ui.widgets import combo_value
 
@@ -70,28 +69,6 @@ def month_adjustments(db, month: str) -> list:
     from models.adjustments import list_adjustments
 
     return list_adjustments(db, month=month)
-
-
-def grade_color(score: Decimal | None) -> QColor | None:
-    """Green at full marks through yellow to red: readable on a projector, no legend needed."""
-    if score is None:
-        return None
-    if score >= 99:
-        return QColor("#cdebd3")
-    if score >= 95:
-        return QColor("#e6f4d7")
-    if score >= 90:
-        return QColor("#fff2c2")
-    if score >= 80:
-        return QColor("#ffdcb8")
-    return QColor("#f7c4c0")
-
-
-def _dec(text) -> Decimal | None:
-    try:
-        return None if text in (None, "") else Decimal(str(text))
-    except InvalidOperation:
-        return None
 
 
 class AdjustmentDialog(QDialog):
@@ -148,7 +125,7 @@ class AdjustmentDialog(QDialog):
         if not v["unit"] or not v["reason"]:
             self.error.setText(self.tr("请填写单位和原因"))
             return
-        if _dec(v["points"]) is None or _dec(v["points"]) == 0:
+        if to_decimal(v["points"]) is None or to_decimal(v["points"]) == 0:
             self.error.setText(self.tr("分值应为非零数字，扣分为负"))
             return
         self.error.setText(self.tr("正在保存…"))
@@ -321,11 +298,11 @@ class ScoresPage(Page):
                 if c in (0, 2, 3, 4, 5, 6, 7, 8):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 2:
-                    color = grade_color(_dec(unit.get("score")))
+                    color = grade_color(to_decimal(unit.get("score")))
                     if color:
                         item.setBackground(QBrush(color))
                 elif c in (4, 5, 6):
-                    rate = _dec(text.rstrip("%")) if text != "—" else None
+                    rate = to_decimal(text.rstrip("%")) if text != "—" else None
                     color = grade_color(rate)
                     if color is not None and rate is not None and rate < 99:
                         item.setBackground(QBrush(color))

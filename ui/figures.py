@@ -1,0 +1,102 @@
+"""The dashboard's figures as data: its tiles and six charts (what each shows, the values to fill it with).
+
+The 运行分析 page and meeting mode both read this module, so a slide shows exactly what the page shows. No
+pyqtgraph here: the figures are prepared before ui.charts (and pyqtgraph) is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Chart colours (bars, series).
+PALETTE = ("#2f6fb3", "#e07b39", "#4a9a5b", "#b8463e", "#7d5ba6", "#8c6d3f", "#c45a9c", "#6b7a8f")
+
+# (key in stats_document, caption, figure whose cases the tile opens, is a rate)
+TILES = (
+    ("accepted", "受理", "accepted", False),
+    ("filed", "立案", "filed", False),
+    ("disposed", "处置", "disposed", False),
+    ("closed", "结案", "closed", False),
+    ("disposal_rate", "处置率", "disposed", True),
+    ("closure_rate", "结案率", "closed", True),
+    ("on_time_closure_rate", "按期结案率", "closed_on_time", True),
+)
+
+TREND_SERIES = (("filed", "立案"), ("disposed", "处置"), ("closed", "结案"))
+
+# The six charts: key, title, bars drawn horizontally (None: the 12-month trend).
+CHART_SPECS: tuple[tuple[str, str, bool | None], ...] = (
+    ("sources", "受理来源", False),
+    ("channels", "受理渠道", True),
+    ("kinds", "部件 / 事件", False),
+    ("top_parts", "高发部件小类", True),
+    ("top_events", "高发事件小类", True),
+    ("trend", "近12个月趋势", None),
+)
+
+
+@dataclass(frozen=True)
+class Bars:
+    """One bar chart's content: a bar per label, its colour and the text written beside it."""
+
+    labels: list[str]
+    values: list[int]
+    colors: list[str]
+    value_texts: list[str] | None = None  # None: the count, with thousands separators
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The trend chart's content: the months on the axis and one line per series."""
+
+    months: list[str]
+    series: dict[str, list[int | None]]
+
+
+def tile_value(doc: dict, key: str, is_rate: bool) -> str:
+    value = doc.get(key)
+    if key == "accepted" and isinstance(value, dict):
+        value = value.get("total")
+    if is_rate:
+        return "—" if value is None else f"{value}%"
+    return "—" if value is None else f"{int(value):,}"
+
+
+def chart_data(doc: dict, trend_rows: list[dict]) -> dict[str, Bars | Trend]:
+    """What each chart of CHART_SPECS shows for the statistics document `doc` and its trend, by key."""
+    defs = doc.get("definitions") or {}
+    sources = (doc.get("accepted") or {}).get("sources") or []
+    source_color = {s["name"]: PALETTE[i % len(PALETTE)] for i, s in enumerate(sources)}
+    channels = sorted(
+        ((c["name"], c["count"], s["name"]) for s in sources for c in s.get("channels", [])),
+        key=lambda t: (-t[1], t[0]),
+    )
+    kinds = doc.get("kinds") or []
+    limits = {"部件": int(defs.get("top_parts", 6)), "事件": int(defs.get("top_events", 8))}
+
+    def top_bars(kind: str, color: str) -> Bars:
+        top = next((k.get("top", []) for k in kinds if k["name"] == kind), [])[: limits[kind]]
+        return Bars([t["name"] for t in top], [t["count"] for t in top], [color] * len(top))
+
+    while len(trend_rows) > 1 and not (trend_rows[0].get("accepted") or trend_rows[0].get("filed")):
+        trend_rows = trend_rows[1:]  # months before the first import are not "zero cases"
+    series = {
+        label: [row.get(key) for row in trend_rows]
+        for key, label in TREND_SERIES
+        if trend_rows and key in trend_rows[0]
+    }
+    return {
+        "sources": Bars(
+            [s["name"] for s in sources], [s["count"] for s in sources], [source_color[s["name"]] for s in sources]
+        ),
+        "channels": Bars([c[0] for c in channels], [c[1] for c in channels], [source_color[c[2]] for c in channels]),
+        "kinds": Bars(
+            [k["name"] for k in kinds],
+            [k["count"] for k in kinds],
+            [PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
+            [f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
+        ),
+        "top_parts": top_bars("部件", PALETTE[0]),
+        "top_events": top_bars("事件", PALETTE[1]),
+        "trend": Trend([row["period"] for row in trend_rows], series),
+    }
