@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -139,6 +141,62 @@ def set_unit(
                 (alias, name),
             )
     return units_by_name(db)[name]
+
+
+@dataclass(frozen=True)
+class UnitEdit:
+    """One row of the registry as the user edited it: the unit's fields (None: empty) and its aliases."""
+
+    name: str
+    category: str | None = None
+    parent: str | None = None
+    district: str | None = None
+    evaluation_scope: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+def save_units(db: sqlite_utils.Database, edits: list[UnitEdit]) -> int:
+    """Save the edited registry as a whole, in one transaction: a refused row saves none of the others.
+
+    Rows equal to the stored unit are left alone; aliases are only added (cases imported under an alias
+    keep their unit). New units are written before any parent is set, so a row may name as its parent a
+    unit added further down. Returns the number of units changed."""
+    existing = units_by_name(db)
+    changed = []
+    for edit in edits:
+        old = existing.get(edit.name)
+        new_aliases = [a for a in edit.aliases if old is None or a not in old.aliases]
+        fields = (edit.category, edit.parent, edit.district, edit.evaluation_scope)
+        same = old is not None and fields == (old.category, old.parent, old.district, old.evaluation_scope)
+        if not same or new_aliases:
+            changed.append((edit, new_aliases))
+    with transaction(db):
+        for edit, new_aliases in changed:
+            with _naming(edit.name):
+                set_unit(
+                    db,
+                    edit.name,
+                    category=edit.category or "",
+                    district=edit.district or "",
+                    evaluation_scope=edit.evaluation_scope or "",
+                )
+                for alias in new_aliases:
+                    set_unit(db, edit.name, alias=alias)
+        for edit, _aliases in changed:
+            with _naming(edit.name):
+                set_unit(db, edit.name, parent=edit.parent or "")
+    return len(changed)
+
+
+@contextmanager
+def _naming(name: str) -> Iterator[None]:
+    """A refused registry row names its unit (a category error alone does not say which row it is)."""
+    try:
+        yield
+    except RegistryError as exc:
+        if f"「{name}」" in str(exc):
+            raise
+        raise RegistryError(f"单位「{name}」：{exc}") from exc
 
 
 def set_category(db: sqlite_utils.Database, code: str, description: str | None = None) -> tuple[str, str]:

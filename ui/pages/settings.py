@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import registry
+from models.registry import UnitEdit
 from ui.pages.base import AppContext, Page
 from ui.widgets import combo_value
 
@@ -56,38 +58,6 @@ def _default_rules(db) -> str:
     from models.store import get_setting
 
     return get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
-
-
-def save_units(db, rows: list[dict]) -> int:
-    from models import registry
-
-    existing = registry.units_by_name(db)
-    changed = 0
-    for row in rows:
-        name = row["name"]
-        old = existing.get(name)
-        aliases = [a for a in row["aliases"] if not old or a not in old.aliases]
-        same = old is not None and (old.category, old.parent, old.district, old.evaluation_scope) == (
-            row["category"],
-            row["parent"],
-            row["district"],
-            row["evaluation_scope"],
-        )
-        if same and not aliases:
-            continue
-        registry.set_unit(
-            db,
-            name,
-            category=row["category"] or "",
-            parent=row["parent"] or "",
-            district=row["district"] or "",
-            evaluation_scope=row["evaluation_scope"] or "",
-            alias=aliases[0] if aliases else None,
-        )
-        for alias in aliases[1:]:
-            registry.set_unit(db, name, alias=alias)
-        changed += 1
-    return changed
 
 
 def save_table(db, kind: str, rows: list) -> int:
@@ -392,25 +362,15 @@ class SettingsPage(Page):
         tab.status.setStyleSheet("color: #b8463e")
 
     def save_units(self) -> None:
-        rows = []
-        for cells in _cells(self.units.table):
-            if not cells[0]:
-                continue
-            aliases = [a.strip() for a in cells[5].replace(",", "，").split("，") if a.strip()]
-            rows.append(
-                {
-                    "name": cells[0],
-                    "category": cells[1] or None,
-                    "parent": cells[2] or None,
-                    "district": cells[3] or None,
-                    "evaluation_scope": cells[4] or None,
-                    "aliases": aliases,
-                }
-            )
+        edits = []
+        for name, category, parent, district, scope, aliases in _cells(self.units.table):
+            if name:
+                split = tuple(a.strip() for a in aliases.replace(",", "，").split("，") if a.strip())
+                edits.append(UnitEdit(name, category or None, parent or None, district or None, scope or None, split))
         self.units.status.setStyleSheet("")
         self.ctx.run(
-            save_units,
-            rows,
+            registry.save_units,
+            edits,
             on_done=lambda n: self._saved(self.units, n),
             on_error=lambda e: self._refused(self.units, e),
         )
