@@ -141,6 +141,25 @@ def map_headers(headers: list[str], config: HeaderConfig, user_mapping: dict[str
     return Mapping(chosen, {name: headers[i] for name, i in chosen.items()}, missing, message)
 
 
+@dataclass
+class MappingCheck:
+    """What a column mapping leaves to the user before an import (the GUI's validation line)."""
+
+    missing: list[str]  # required fields no column is mapped to: the file would be refused
+    ignored: list[str]  # headers no field is mapped to: their columns are not imported
+    duplicated: list[str]  # headers mapped to more than one field
+
+
+def check_mapping(headers: list[str], mapping: dict[str, str], required: list[str]) -> MappingCheck:
+    """Check a mapping (field -> header text) of a file's `headers` against the `required` fields."""
+    chosen = list(mapping.values())
+    return MappingCheck(
+        missing=[name for name in required if name not in mapping],
+        ignored=[h for h in headers if h and h not in chosen],
+        duplicated=sorted({h for h in chosen if chosen.count(h) > 1}),
+    )
+
+
 def is_total_row(cells: list) -> bool:
     """A 合计/总计 row below the data (it has no case number of its own)."""
     for cell in cells:

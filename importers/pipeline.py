@@ -120,17 +120,34 @@ def import_files(
     strict: bool = False,
     progress: ProgressFn | None = None,
     cancel: Callable[[], bool] | None = None,
+    mappings: dict[Path, dict[str, str]] | None = None,
+    numbered_progress: bool = False,
 ) -> list[ImportReport]:
-    """Import several files, each in its own transaction; a cancel stops before the next file."""
+    """Import several files, each in its own transaction; a cancel stops after the file it interrupted.
+
+    `mappings` holds the user's corrected column mapping of some files (field -> header text);
+    `numbered_progress` starts each progress message with "[n/N] file name" (the GUI's queue of files)."""
     reports = []
-    for path in paths:
-        if cancel is not None and cancel():
-            break
-        report = import_file(db, Path(path), strict=strict, progress=progress, cancel=cancel)
+    for number, path in enumerate(map(Path, paths), start=1):
+        file_progress = progress
+        if progress is not None and numbered_progress:
+            file_progress = _prefixed(progress, f"[{number}/{len(paths)}] {path.name}")
+        mapping = (mappings or {}).get(path)
+        report = import_file(db, path, strict=strict, progress=file_progress, cancel=cancel, mapping=mapping)
         reports.append(report)
-        if report.cancelled:
+        if report.cancelled or (cancel is not None and cancel()):
             break
+    if any(r.inserted or r.updated for r in reports):
+        # fold the write-ahead log back into the file: later reads (the GUI's read-only pages) stay short
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return reports
+
+
+def _prefixed(progress: ProgressFn, prefix: str) -> ProgressFn:
+    def file_progress(done: int, total: int | None = None, message: str = "") -> None:
+        progress(done, total, f"{prefix} {message}".strip())
+
+    return file_progress
 
 
 def preview_file(db, path: Path, rows: int = 20) -> Preview:
@@ -154,4 +171,5 @@ def preview_file(db, path: Path, rows: int = 20) -> Preview:
         rows=meta.get("preview_rows", []),
         skipped_rows=[tuple(s) for s in meta.get("skipped") or []],
         labels=config.labels,
+        required=config.required,
     )

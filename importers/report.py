@@ -75,3 +75,4 @@ class Preview:
     rows: list[list[str]]
     skipped_rows: list[tuple[int, str]]
     labels: dict[str, str]  # field -> Chinese label, for the mapping editor
+    required: list[str]  # fields a file must map (header_fields.required)

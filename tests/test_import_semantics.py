@@ -190,6 +190,26 @@ def test_import_files_reports_each_file_and_progress(db, tmp_path):
     assert (2, 2, "写入「a.xlsx」") in seen
 
 
+def test_import_files_takes_corrected_mappings_and_numbers_each_files_progress(db, tmp_path):
+    """What the GUI's import page runs: a queue of files, one with its 案件编号 column mapped by the user."""
+    from tests.fixtures.import_builders import HEADERS
+
+    renamed = ["编号", *HEADERS[1:]]  # 编号 is no known alias of 案件编号
+    first = write_csv(tmp_path / "a.csv", sample_rows(2), headers=renamed)
+    second = write_csv(tmp_path / "b.csv", sample_rows(1, start=202111170001))
+    seen = []
+    reports = import_files(
+        db,
+        [first, second],
+        progress=lambda done, total, msg: seen.append(msg),
+        mappings={first: {"case_no": "编号"}},
+        numbered_progress=True,
+    )
+    assert [(r.file_name, r.refused, r.inserted) for r in reports] == [("a.csv", False, 2), ("b.csv", False, 1)]
+    assert "[1/2] a.csv 写入「a.csv」" in seen and "[2/2] b.csv 写入「b.csv」" in seen
+    assert preview_file(db, first).mapping["case_no"] == "编号"  # the correction is remembered
+
+
 def test_kill_9_midway_leaves_the_store_as_before(tmp_path):
     db_path = tmp_path / "store.db"
     db = open_db(db_path)

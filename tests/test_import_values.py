@@ -107,6 +107,17 @@ def test_header_row_found_below_title_and_missing_column_message(db):
     assert missing.missing_message == "找不到列「处置单位」（已尝试：处置部门、处置单位、责任单位…）"
 
 
+def test_a_checked_mapping_names_missing_fields_ignored_and_doubly_used_headers(db):
+    config = hdr.load_header_config(db)
+    assert config.required == ["case_no", "unit", "reported_at"]  # resources/header_aliases.toml
+    headers = ["编号", "单位", "上报时间", "备注", ""]
+    partial = {"unit": "单位", "reported_at": "上报时间", "filed_at": "上报时间"}
+    check = hdr.check_mapping(headers, partial, config.required)
+    assert (check.missing, check.ignored, check.duplicated) == (["case_no"], ["编号", "备注"], ["上报时间"])
+    complete = hdr.check_mapping(headers, {"case_no": "编号", **partial}, config.required)
+    assert complete.missing == [] and complete.ignored == ["备注"]
+
+
 def test_remembered_mapping_is_used_for_the_same_header_signature(db):
     headers = ["编号", "时间", "单位"]
     hdr.save_mapping(db, headers, {"case_no": "编号", "reported_at": "时间", "unit": "单位"})
