@@ -133,7 +133,7 @@ def ui_imported(qapp, demo_exports, tmp_path_factory) -> dict:
         pump_until(lambda: progress_seen.append(page.progress.maximum()) or page.job is None, 300)
         reports = list(page.reports)
         pump_until(lambda: window.tasks.idle())
-        history = [page.history_table.item(r, 1).text() for r in range(page.history_table.rowCount())]
+        history = [page.history.table.item(r, 1).text() for r in range(page.history.table.rowCount())]
     finally:
         dialogs.ask = original
         window.close()

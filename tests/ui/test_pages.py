@@ -47,15 +47,15 @@ def test_import_page_corrects_a_column_mapping_and_shows_rejected_rows(make_wind
     report = page.reports[0]
     assert (report.inserted, report.rejected, report.refused) == (2, 1, False)
     settle(window)
-    assert page.history_table.rowCount() == 1
-    page.history_table.selectRow(0)
-    assert page.rejected.rowCount() == 1
-    assert page.rejected.item(0, 0).text() == "4"  # the file's 4th line
-    assert "上报时间" in (page.rejected.item(0, 1).text() + page.rejected.item(0, 2).text())
+    assert page.history.table.rowCount() == 1
+    page.history.table.selectRow(0)
+    assert page.history.rejected.rowCount() == 1
+    assert page.history.rejected.item(0, 0).text() == "4"  # the file's 4th line
+    assert "上报时间" in (page.history.rejected.item(0, 1).text() + page.history.rejected.item(0, 2).text())
 
     out = tmp_path / "rejected.csv"
     script.save_paths = [out]
-    page.export_rejected.click()
+    page.history.export_rejected.click()
     settle(window)
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("行号,列,原因") and "不是日期" in lines[1]

@@ -311,7 +311,7 @@ def test_case_detail_shows_codes_and_empty_history_values_in_chinese(qtbot, tmp_
 def test_mapping_combos_follow_the_shown_file_and_a_correction_stays_with_its_file(make_window, tmp_path, qtbot):
     """The mapping rows are built once and refilled per file: each file offers its own headers, and a
     correction made in a combo belongs to the file shown, not to whichever file was previewed first."""
-    from ui.pages.imports import MAPPED_FIELDS
+    from ui.pages.imports.mapping_editor import MAPPED_FIELDS
 
     first = _csv(tmp_path / "一.csv", HEADER, [ROW])
     other_header = ["案件号", "处置部门", "上报时间", "发生地址"]
