@@ -8,7 +8,7 @@ rows — the GUI may then run it on the UI thread through a read-only connection
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from models.periods import Period, month_period
@@ -148,6 +148,18 @@ def restrict_numbers(db: sqlite_utils.Database, numbers: list[str], q: CaseQuery
         sql = f"SELECT case_no FROM cases{where} AND {inside}" if where else f"SELECT case_no FROM cases WHERE {inside}"
         keep.update(r[0] for r in db.execute(sql, [*params, *chunk]).fetchall())
     return [n for n in numbers if n in keep]
+
+
+def figure_numbers(db: sqlite_utils.Database, period: Period, figure: str, q: CaseQuery | None = None) -> list[str]:
+    """The cases behind a figure (a tile, a bar, a light), narrowed by the browser's filters: q's unit, kind
+    and minor select with the figure; a search or a stage then narrow the list (restrict_numbers)."""
+    from models.drilldown import case_numbers  # it imports sqlite_utils, which this module defers
+
+    q = q or CaseQuery()
+    numbers = case_numbers(db, period, figure, unit=q.unit, kind=q.kind, minor=q.minor)
+    if q.search or q.stage:
+        numbers = restrict_numbers(db, numbers, replace(q, period=None, numbers=None))
+    return numbers
 
 
 def fetch_numbers(db: sqlite_utils.Database, numbers: list[str]) -> list[tuple]:

@@ -34,6 +34,8 @@ COUNT_FIGURES = (
 RATE_FIGURES = ("disposal_rate", "on_time_disposal_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
 LIGHT_FIGURES = ("light_green", "light_yellow", "light_red", "serious_overdue")
 FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES)
+# The figures the GUI offers a case list for, 立案 first (the CLI's --figure takes any of FIGURES).
+OFFERED_FIGURES = (COUNT_FIGURES[0], "accepted", *COUNT_FIGURES[1:], "overdue_open")
 
 # figure -> the office's word for it (CLI choices, export titles, file names, rule details all use these)
 FIGURE_LABELS: dict[str, str] = {

@@ -73,3 +73,13 @@ def test_restrict_numbers_applies_the_other_filters_to_an_explicit_list(db):
     nov = browse.CaseQuery(period=parse_label("2021-11"), unit="甲")
     assert browse.restrict_numbers(db, listed, nov) == ["C3", "C2"]
     assert browse.restrict_numbers(db, [], browse.CaseQuery(search="x")) == []
+
+
+def test_a_figures_cases_are_narrowed_by_the_browsers_filters(db):
+    _cases(db)
+    nov = parse_label("2021-11")
+    assert browse.figure_numbers(db, nov, "filed") == ["C1", "C2", "C3"]
+    assert browse.figure_numbers(db, nov, "filed", browse.CaseQuery(unit="甲", kind="事件")) == ["C2", "C3"]
+    # a search and a stage narrow the figure's list; the query's period does not drop earlier-filed cases
+    assert browse.figure_numbers(db, nov, "filed", browse.CaseQuery(period=nov, search="胜利路")) == ["C3"]
+    assert browse.figure_numbers(db, nov, "filed", browse.CaseQuery(stage="没有这个阶段")) == []

@@ -17,33 +17,18 @@ from PySide6.QtWidgets import (
 )
 
 from models import browse
+from models.indicators import FIGURE_LABELS, LIGHT_FIGURES
 from ui.case_detail import CaseDetailDialog
 from ui.case_model import CaseTableModel
 from ui.pages.base import AppContext, Page
 from ui.widgets import combo_value
 
-LIGHTS = (
-    ("", "全部"),
-    ("light_green", "绿灯"),
-    ("light_yellow", "黄灯"),
-    ("light_red", "红灯"),
-    ("serious_overdue", "严重超期"),
-)
+LIGHTS = (("", "全部"), *((figure, FIGURE_LABELS[figure]) for figure in LIGHT_FIGURES))
 
 
 def _filter_choices(db) -> dict[str, list[str]]:
     """Worker job: the values each filter combo offers."""
     return {column: browse.distinct_values(db, column) for column in ("unit", "minor", "stage")}
-
-
-def _light_numbers(db, period, figure, query: browse.CaseQuery) -> list[str]:
-    """The cases with that light, narrowed by the page's other filters (a search, a stage) as well."""
-    from models.drilldown import case_numbers
-
-    numbers = case_numbers(db, period, figure, unit=query.unit, kind=query.kind, minor=query.minor)
-    if query.search or query.stage:
-        numbers = browse.restrict_numbers(db, numbers, replace(query, period=None, numbers=None))
-    return numbers
 
 
 class CasesPage(Page):
@@ -168,7 +153,7 @@ class CasesPage(Page):
             generation = self.next_generation()
             self.count.setText(self.tr("计算亮灯…"))
             self.ctx.run(
-                _light_numbers,
+                browse.figure_numbers,
                 self.ctx.period,
                 figure,
                 query,

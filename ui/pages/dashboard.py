@@ -22,12 +22,6 @@ def load_chart_module() -> None:
     import ui.charts  # noqa: F401
 
 
-def figure_numbers(db, period: Period, figure: str, kind: str | None = None, minor: str | None = None) -> list[str]:
-    from models.drilldown import case_numbers
-
-    return case_numbers(db, period, figure, kind=kind, minor=minor)
-
-
 class DashboardPage(Page):
     title = "运行分析"
 
@@ -183,11 +177,10 @@ class DashboardPage(Page):
     def _open_numbers(self, period: Period, figure: str, caption: str, kind=None, minor=None) -> None:
         self.ctx.status.emit(self.tr("正在查找案件…"))
         self.ctx.run(
-            figure_numbers,
+            browse.figure_numbers,
             period,
             figure,
-            kind,
-            minor,
+            browse.CaseQuery(kind=kind, minor=minor),
             on_done=lambda numbers: (
                 self.ctx.status.emit(""),
                 self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(numbers)), caption),

@@ -21,27 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import UserFacingError
-from models.indicators import FIGURE_LABELS
+from models.indicators import FIGURE_LABELS, OFFERED_FIGURES
 from models.periods import Period
 from ui import dialogs
 from ui.pages.base import AppContext, Page
 from ui.widgets import combo_value
-
-FIGURES = tuple(
-    (key, FIGURE_LABELS[key])
-    for key in (
-        "filed",
-        "accepted",
-        "need_dispose",
-        "disposed",
-        "disposed_on_time",
-        "due_to_close",
-        "closed",
-        "closed_on_time",
-        "rework",
-        "overdue_open",
-    )
-)
 
 
 def score_sheet_job(db, period: Period, path: Path, rules: str | None) -> Path:
@@ -98,8 +82,8 @@ class ExportsPage(Page):
         sl.addStretch(1)
 
         self.figure = QComboBox()
-        for value, text in FIGURES:
-            self.figure.addItem(self.tr(text), value)
+        for figure in OFFERED_FIGURES:
+            self.figure.addItem(self.tr(FIGURE_LABELS[figure]), figure)
         self.unit = QLineEdit()
         self.unit.setPlaceholderText(self.tr("全部单位"))
         self.kind = QComboBox()
