@@ -33,17 +33,29 @@ def _looks_like_path(text: str) -> bool:
     return text.lower().endswith(".toml") or "/" in text or "\\" in text
 
 
+def chosen_rule_set(db) -> str:
+    """The name of the rule set chosen in settings (used wherever none is named), else ``default``."""
+    from models.store import get_setting
+
+    return get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
+
+
+def choose_rule_set(db, name: str) -> str:
+    """Make `name` the rule set used wherever none is named; an unknown or malformed one is refused first."""
+    from models.store import set_setting
+
+    rule_set = load_rule_set(name)
+    set_setting(db, SETTING_KEY, rule_set.name)
+    return rule_set.name
+
+
 def load_rule_set(name_or_path: str | Path | None = None, db=None) -> RuleSet:
     """A rule set by name (built-in first, then the user's folder) or by file path.
 
     None means the one chosen in settings (key ``rule_set``) when a database is given, else ``default``.
     """
     if name_or_path is None or str(name_or_path).strip() == "":
-        name_or_path = DEFAULT_NAME
-        if db is not None:
-            from models.store import get_setting
-
-            name_or_path = get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
+        name_or_path = DEFAULT_NAME if db is None else chosen_rule_set(db)
     text = str(name_or_path).strip()
     if isinstance(name_or_path, Path) or _looks_like_path(text):
         path = Path(text).expanduser()

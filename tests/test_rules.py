@@ -132,6 +132,15 @@ def test_unknown_name_lists_the_available_ones():
         load_rule_set("nonexistent")
 
 
+def test_the_chosen_rule_set_is_used_where_none_is_named_and_a_bad_choice_is_refused(db):
+    assert rule_files.chosen_rule_set(db) == "default"
+    assert rule_files.choose_rule_set(db, "gb_composite") == "gb_composite"
+    assert rule_files.chosen_rule_set(db) == "gb_composite" == load_rule_set(None, db).name
+    with pytest.raises(RuleSetError, match="default"):
+        rule_files.choose_rule_set(db, "nonexistent")
+    assert rule_files.chosen_rule_set(db) == "gb_composite"
+
+
 def test_copy_rule_set_to_user_folder_then_load_by_name(user_rules):
     path = copy_rule_set("default", "zhangzhou")
     assert path == user_rules / "zhangzhou.toml"

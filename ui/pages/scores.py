@@ -44,11 +44,9 @@ def scores_data(db, period: Period, rules: str | None) -> tuple[dict, dict]:
 
 def rule_set_names(db) -> tuple[list[tuple[str, str]], str]:
     """The rule sets to choose from, and the one chosen in settings (what `scores` uses without --rules)."""
-    from models.rule_files import DEFAULT_NAME, SETTING_KEY, list_rule_sets
-    from models.store import get_setting
+    from models.rule_files import chosen_rule_set, list_rule_sets
 
-    names = [(r.name, str(getattr(r, "version", ""))) for r in list_rule_sets()]
-    return names, get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
+    return [(r.name, str(r.version)) for r in list_rule_sets()], chosen_rule_set(db)
 
 
 def record_adjustment(db, period: Period, rules: str | None, **fields) -> tuple[dict, dict]:

@@ -37,27 +37,20 @@ def load_settings(db) -> dict:
     """Worker job: everything the settings tabs show."""
     from models import reference, registry
     from models.definitions import load_definitions
-    from models.rule_files import list_rule_sets
+    from models.rule_files import chosen_rule_set, list_rule_sets
 
     return {
         "units": registry.list_units(db),
         "unknown_units": registry.unknown_units(db),
         "categories": registry.categories(db),
         "rule_sets": list_rule_sets(),
-        "default_rules": _default_rules(db),
+        "default_rules": chosen_rule_set(db),
         "header_fields": reference.header_fields(db),
         "aliases": reference.list_header_aliases(db),
         "limits": reference.list_time_limits(db),
         "holidays": reference.list_holiday_overrides(db),
         "definitions": load_definitions(db),
     }
-
-
-def _default_rules(db) -> str:
-    from models.rule_files import DEFAULT_NAME, SETTING_KEY
-    from models.store import get_setting
-
-    return get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
 
 
 def save_table(db, kind: str, rows: list) -> int:
@@ -68,15 +61,6 @@ def save_table(db, kind: str, rows: list) -> int:
         "limits": reference.save_time_limits,
         "holidays": reference.save_holiday_overrides,
     }[kind](db, rows)
-
-
-def set_default_rules(db, name: str) -> str:
-    from models.rule_files import SETTING_KEY, load_rule_set
-    from models.store import set_setting
-
-    rule_set = load_rule_set(name)  # refuse an unknown or malformed one before saving the choice
-    set_setting(db, SETTING_KEY, rule_set.name)
-    return rule_set.name
 
 
 def copy_rules(db, name: str, new_name: str) -> str:
@@ -312,10 +296,12 @@ class SettingsPage(Page):
         return self.data["rule_sets"][row].name
 
     def make_default_rules(self) -> None:
+        from models.rule_files import choose_rule_set
+
         name = self.selected_rules()
         if name:
             self.ctx.run(
-                set_default_rules,
+                choose_rule_set,
                 name,
                 on_done=lambda n: self._saved(self.rules, 1),
                 on_error=lambda e: self._refused(self.rules, e),
