@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import clean_text
-from models.overdue import LIGHT_LABELS, CaseLight
+from models.overdue import LIGHT_LABELS, LIGHT_ORDER, CaseLight
 
 HEADERS = ("处置单位", "案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
 
@@ -30,7 +30,7 @@ def write_lights(lights: Iterable[CaseLight], path: Path, *, as_of: str) -> int:
     title.font = Font(bold=True, size=13)
     ws.append([title])
     ws.append([_text(ws, h, bold=True) for h in HEADERS])
-    rows = sorted(lights, key=lambda c: (c.unit or "", {"red": 0, "yellow": 1, "green": 2}.get(c.light, 3), c.case_no))
+    rows = sorted(lights, key=lambda c: (c.unit or "", LIGHT_ORDER.get(c.light, 3), c.case_no))
     for c in rows:
         ws.append(
             [

@@ -8,6 +8,7 @@ A case with neither a deadline nor a limit cannot be late: it stays green, with 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,7 @@ YELLOW_FROM = Decimal("0.8")
 SERIOUS_OVER = Decimal("2")
 SHARE_PLACES = Decimal("0.0001")
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}  # the ones to act on first
 
 # open at :asof = dispatched, filed by then, and neither disposed nor closed by then
 OPEN_AT = (
@@ -137,3 +139,12 @@ def open_case_lights_report(db, as_of: datetime, *, unit: str | None = None) -> 
         where += " AND unit = :unit"
         params["unit"] = unit
     return lights_where(db, as_of, where, params)
+
+
+def light_counts(lights: Iterable[CaseLight]) -> dict[str, int]:
+    """How many of `lights` are green, yellow and red, and how many are seriously overdue."""
+    counts = dict.fromkeys(("green", "yellow", "red", "serious"), 0)
+    for case in lights:
+        counts[case.light] += 1
+        counts["serious"] += bool(case.serious)
+    return counts

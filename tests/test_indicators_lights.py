@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from models.drilldown import case_numbers
-from models.overdue import open_case_lights, open_case_lights_report
+from models.overdue import light_counts, open_case_lights, open_case_lights_report
 from models.periods import parse_month
 from models.store import transaction
 from models.workcalendar import fill_missing_deadlines
@@ -43,6 +43,15 @@ def test_light_follows_share_of_working_time_used(db):
     assert not lights_by_case(db, datetime(2021, 11, 1, 14, 0))["W1"].serious
     serious = lights_by_case(db, datetime(2021, 11, 1, 15, 0))["W1"]
     assert serious.serious and serious.used_share == Decimal("2.2500")
+
+
+def test_lights_are_counted_by_colour_and_seriousness(db):
+    nine = "2021-11-01 09:00:00"
+    insert_cases(db, [open_case("W1"), open_case("W2", filed_at=nine, dispatched_at=nine)])
+    fill_missing_deadlines(db)
+    lights = open_case_lights(db, datetime(2021, 11, 1, 15, 0))  # W1: 225 %, W2: 175 %
+    assert light_counts(lights) == {"green": 0, "yellow": 0, "red": 2, "serious": 1}
+    assert sorted(c.share_text for c in lights) == ["175%", "225%"]
 
 
 def test_natural_hour_limits_count_clock_time(db):

@@ -275,18 +275,14 @@ def test_dashboard_charts_follow_quick_period_changes_to_the_last_one(make_windo
 def test_overdue_tree_fills_in_steps_and_a_newer_result_replaces_an_unfinished_one(make_window, demo_copy, qtbot):
     """The tree is filled ROWS_PER_TURN cases per event-loop turn into a fresh model; a unit larger than
     one turn is split, and lights that arrive while an older fill is running win."""
-    from types import SimpleNamespace
-
+    from models.overdue import CaseLight
     from ui.pages.overdue import ROWS_PER_TURN
 
     window = make_window(demo_copy)
     page = window.overdue
 
     def lights(unit: str, n: int, light: str) -> list:
-        return [
-            SimpleNamespace(unit=unit, light=light, serious=False, case_no=f"{unit}-{i:04d}", minor="", deadline_at="")
-            for i in range(n)
-        ]
+        return [CaseLight(f"{unit}-{i:04d}", unit, "", "", None, light, False) for i in range(n)]
 
     from PySide6.QtGui import QStandardItemModel
 

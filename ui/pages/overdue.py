@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from PySide6.QtCore import QDateTime, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
@@ -18,12 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.indicators import resolve_as_of
+from models.overdue import LIGHT_ORDER, light_counts
 from ui import dialogs
 from ui.pages.base import AppContext, Page
 
 LIGHT_COLORS = {"green": "#4a9a5b", "yellow": "#e0b030", "red": "#c0392b"}
 LIGHT_TEXT = {"green": "绿", "yellow": "黄", "red": "红"}
-LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}
 COLUMNS = ("单位 / 案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
 ROWS_PER_TURN = 150  # cases put in the tree per event-loop turn (about 25 ms)
 
@@ -43,11 +42,6 @@ def export_lights(db, lights: list, path, as_of: str) -> int:
 def default_as_of(period) -> datetime:
     """domain.md §4: the period's end, or now if earlier (the same rule the core applies)."""
     return resolve_as_of(period)
-
-
-def _share_text(share) -> str:
-    """The share of the time limit used, in whole percent, rounded half-up like every published figure."""
-    return "" if share is None else f"{(share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 class _Sortable(QStandardItem):
@@ -132,11 +126,10 @@ class OverduePage(Page):
         groups: dict[str, list] = {}
         for light in self.lights:
             groups.setdefault(light.unit or self.tr("（未指定单位）"), []).append(light)
-        totals = {k: sum(1 for c in self.lights if c.light == k) for k in ("green", "yellow", "red")}
-        serious_total = sum(1 for c in self.lights if c.serious)
+        totals = light_counts(self.lights)
         self.summary.setText(
             self.tr("在办 {0} 件：红灯 {1}，黄灯 {2}，绿灯 {3}，严重超期 {4}（{5} 个单位）").format(
-                len(self.lights), totals["red"], totals["yellow"], totals["green"], serious_total, len(groups)
+                len(self.lights), totals["red"], totals["yellow"], totals["green"], totals["serious"], len(groups)
             )
         )
         if self._filling is not None and self._filling is not self.model:
@@ -174,8 +167,8 @@ class OverduePage(Page):
         self.lights_shown = True
 
     def _unit_row(self, model: QStandardItemModel, unit: str, items: list) -> QStandardItem:
-        counts = {k: sum(1 for c in items if c.light == k) for k in ("green", "yellow", "red")}
-        serious = sum(1 for c in items if c.serious)
+        counts = light_counts(items)
+        serious = counts["serious"]
         text = self.tr("{0}（红 {1} · 黄 {2} · 绿 {3}）").format(unit, counts["red"], counts["yellow"], counts["green"])
         # units sort by red count first (the ones to call), then yellow
         parent = _Sortable(text, key=f"{9999 - counts['red']:04d}{9999 - counts['yellow']:04d}{unit}")
@@ -190,12 +183,12 @@ class OverduePage(Page):
         light = _Sortable(LIGHT_TEXT.get(item.light, item.light), LIGHT_ORDER.get(item.light, 9))
         light.setForeground(QBrush(QColor(LIGHT_COLORS.get(item.light, "#333"))))
         light.setText("● " + light.text())
-        share = getattr(item, "used_share", None)
+        share = item.used_share
         return [
             _Sortable(item.case_no),
-            _Sortable(getattr(item, "minor", "") or ""),
-            _Sortable(str(getattr(item, "deadline_at", "") or "")),
-            _Sortable(_share_text(share), float(share) if share is not None else -1.0),
+            _Sortable(item.minor or ""),
+            _Sortable(str(item.deadline_at or "")),
+            _Sortable(item.share_text, float(share) if share is not None else -1.0),
             light,
             _Sortable(self.tr("严重") if item.serious else "", int(bool(item.serious))),
         ]
