@@ -13,10 +13,9 @@ from models import registry
 from models.definitions import Definitions, load_definitions
 from models.numbers import q2
 from models.periods import Period, period_words
+from models.settings import Setting
 from models.stats import stats_document
-from models.store import get_setting
 
-BULLETIN_KEY = "bulletin"
 DEFAULT_BULLETIN = {
     "city": "",
     "platform_name": "智慧城管平台",
@@ -27,12 +26,13 @@ DEFAULT_BULLETIN = {
         "微信公众平台": "微信公众平台投诉举报",
     },
 }
+WORDING = Setting("bulletin", {})  # the user's changes to DEFAULT_BULLETIN
 ORDINALS = "一二三四五六七八九十"
 
 
 def bulletin_settings(db) -> dict:
     """The bulletin's wording settings (office name, platform name, channel labels), defaults filled in."""
-    stored = get_setting(db, BULLETIN_KEY, {}) or {}
+    stored = WORDING.read(db) or {}
     return DEFAULT_BULLETIN | {k: v for k, v in stored.items() if v is not None}
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from models.errors import UserFacingError
-from models.store import get_setting, set_setting
+from models.settings import Setting
 
-SETTING_KEY = "definitions"
+SETTING = Setting("definitions", {})  # Definitions.to_json(); fields not stored take their default
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "due_to_close": ("filed", "disposed_plus_overdue_open"),
@@ -71,8 +71,8 @@ class Definitions:
 
 def load_definitions(db) -> Definitions:
     """The stored definitions, defaults for anything not stored."""
-    return Definitions.from_json(get_setting(db, SETTING_KEY, {}))
+    return Definitions.from_json(SETTING.read(db))
 
 
 def save_definitions(db, defs: Definitions) -> None:
-    set_setting(db, SETTING_KEY, defs.to_json())
+    SETTING.write(db, defs.to_json())

@@ -10,10 +10,11 @@ from models.bundled import resource_path
 from models.errors import RuleSetError
 from models.rule_parser import parse_rule_file
 from models.rules import RuleSet
+from models.settings import Setting
 
 BUILTIN_DIR = resource_path("rules")
 DEFAULT_NAME = "default"
-SETTING_KEY = "rule_set"  # settings key: the rule set used when none is named
+CHOSEN = Setting("rule_set", DEFAULT_NAME)  # the rule set used when none is named
 
 
 def user_rules_dir() -> Path:
@@ -35,17 +36,13 @@ def _looks_like_path(text: str) -> bool:
 
 def chosen_rule_set(db) -> str:
     """The name of the rule set chosen in settings (used wherever none is named), else ``default``."""
-    from models.store import get_setting
-
-    return get_setting(db, SETTING_KEY, DEFAULT_NAME) or DEFAULT_NAME
+    return CHOSEN.read(db) or DEFAULT_NAME
 
 
 def choose_rule_set(db, name: str) -> str:
     """Make `name` the rule set used wherever none is named; an unknown or malformed one is refused first."""
-    from models.store import set_setting
-
     rule_set = load_rule_set(name)
-    set_setting(db, SETTING_KEY, rule_set.name)
+    CHOSEN.write(db, rule_set.name)
     return rule_set.name
 
 

@@ -432,16 +432,3 @@ def seed_reference_tables(db: sqlite_utils.Database) -> None:
                     "INSERT OR REPLACE INTO time_limits(kind, minor, amount, unit) VALUES (?,?,?,?)",
                     (row["kind"], row["minor"], str(row["amount"]), row["unit"]),
                 )
-
-
-def get_setting(db: sqlite_utils.Database, key: str, default=None):
-    row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else default
-
-
-def set_setting(db: sqlite_utils.Database, key: str, value) -> None:
-    with transaction(db):
-        db.execute(
-            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, json.dumps(value, ensure_ascii=False)),
-        )

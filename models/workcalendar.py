@@ -15,10 +15,11 @@ from decimal import Decimal
 import chinese_calendar
 
 from models.periods import TS_FORMAT
-from models.store import get_setting, transaction
+from models.settings import Setting
+from models.store import transaction
 
-SCHEDULE_KEY = "working_hours"
 DEFAULT_SCHEDULE: tuple[tuple[str, str], ...] = (("08:00", "12:00"), ("14:30", "17:30"))
+SCHEDULE = Setting("working_hours", DEFAULT_SCHEDULE)  # [(from, to), …] working periods of a day
 LIMIT_UNITS = ("工作日", "工作时", "自然小时")
 WORKING_UNITS = ("工作日", "工作时")
 MAX_DAYS = 3660  # a limit that needs more than ten years of calendar is a data error
@@ -91,7 +92,7 @@ class WorkCalendar:
             date.fromisoformat(day): bool(flag)
             for day, flag in db.execute("SELECT day, is_workday FROM holiday_overrides")
         }
-        return cls(overrides, get_setting(db, SCHEDULE_KEY, DEFAULT_SCHEDULE))
+        return cls(overrides, SCHEDULE.read(db))
 
     @property
     def warnings(self) -> list[str]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from exporters.bulletin import period_words, render_bulletin, render_stats_text
+from exporters.bulletin import WORDING, period_words, render_bulletin, render_stats_text
 from models.adjustments import add_adjustment, adjustment_months, reverse_adjustment
 from models.periods import parse_label, parse_month
 from models.scoring import compute_scores
 from models.stats import stats_document
-from models.store import set_setting
 from tests.conftest import SEED_ADJUSTMENT, insert_cases
 
 NOV = parse_month("2021-11")
@@ -82,7 +81,7 @@ def test_deductions_with_case_numbers_and_reversals_left_out(db):
 
 def test_office_and_platform_names_come_from_settings(db):
     build(db)
-    set_setting(db, "bulletin", {"city": "漳州", "office_name": "漳州市城市管理委员会办公室"})
+    WORDING.write(db, {"city": "漳州", "office_name": "漳州市城市管理委员会办公室"})
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
     assert text.splitlines()[0] == "漳州数字化城市管理绩效评价通报（2021年11月）"
     assert "2021年11月漳州智慧城管平台受理案件" in text

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from models.store import set_setting, transaction
-from models.workcalendar import LimitTable, TimeLimit, WorkCalendar, fill_missing_deadlines
+from models.store import transaction
+from models.workcalendar import SCHEDULE, LimitTable, TimeLimit, WorkCalendar, fill_missing_deadlines
 from tests.conftest import insert_cases
 
 DAYS2 = TimeLimit("部件", "消防设施", Decimal(2), "工作日")
@@ -69,7 +69,7 @@ def test_override_table_wins_over_the_statutory_calendar(db):
 
 
 def test_schedule_setting_changes_working_hours(db):
-    set_setting(db, "working_hours", [["09:00", "12:00"], ["13:00", "17:00"]])
+    SCHEDULE.write(db, [["09:00", "12:00"], ["13:00", "17:00"]])
     cal = WorkCalendar.from_db(db)
     assert cal.day_seconds == 7 * 3600
     assert cal.deadline(datetime(2021, 11, 2, 11, 0), HOURS2) == datetime(2021, 11, 2, 14, 0)
