@@ -82,16 +82,16 @@ def start_window(path: Path, settings=None, **window_options):
     from PySide6.QtCore import QSettings
 
     from ui.startup import Prefetch, startup_with_dashboard
+    from ui.window_settings import migrate_settings, saved_period
     from ui.worker import TaskManager
 
     app = create_app()
-    settings = settings if settings is not None else QSettings()
+    settings = migrate_settings(settings if settings is not None else QSettings())
     tasks = TaskManager(path)  # the worker opens the store while this thread imports the window
     prefetch = Prefetch()
-    saved = settings.value("period")
     tasks.run(
         startup_with_dashboard,
-        str(saved) if saved else None,
+        saved_period(settings),
         on_done=prefetch.set_result,
         on_error=prefetch.set_error,
     )

@@ -33,6 +33,7 @@ from ui.pages.scores import ScoresPage
 from ui.pages.settings import SettingsPage
 from ui.startup import Prefetch, freeze_startup_objects, startup_state
 from ui.widgets import PeriodPicker
+from ui.window_settings import GEOMETRY_KEY, PAGE_KEY, PERIOD_KEY, migrate_settings, saved_period
 from ui.worker import TaskManager, error_text
 
 STYLE = """
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__()
         self.setWindowTitle(self.tr("城管绩效台"))
-        self.settings = settings or QSettings()
+        self.settings = migrate_settings(settings or QSettings())
         self.offer_demo = offer_demo
         self.tasks = tasks or TaskManager(db_path)
         self.tasks.setParent(self)
@@ -199,22 +200,22 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ persistence
     def _restore(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.settings.value(GEOMETRY_KEY)
         if isinstance(geometry, QByteArray | bytes) and geometry:
             self.restoreGeometry(geometry)
         else:
             self.resize(first_start_size(self.screen().availableGeometry(), self.minimumSizeHint()))
         try:
-            page = int(self.settings.value("window/page", 1))
+            page = int(self.settings.value(PAGE_KEY, 1))
         except (TypeError, ValueError):
             page = 1
         self.nav.setCurrentRow(page if 0 <= page < len(self.pages) else 1)
 
     def save_state(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/page", self.nav.currentRow())
+        self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self.settings.setValue(PAGE_KEY, self.nav.currentRow())
         if self.ctx.period is not None:
-            self.settings.setValue("period", self.ctx.period.label)
+            self.settings.setValue(PERIOD_KEY, self.ctx.period.label)
         self.settings.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -240,10 +241,7 @@ class MainWindow(QMainWindow):
             prefetch, self.prefetch = self.prefetch, None
             prefetch.then(self._startup, self._startup_failed)
             return
-        saved = self.settings.value("period")
-        self.tasks.run(
-            startup_state, str(saved) if saved else None, on_done=self._startup, on_error=self._startup_failed
-        )
+        self.tasks.run(startup_state, saved_period(self.settings), on_done=self._startup, on_error=self._startup_failed)
 
     def _startup_failed(self, exc: BaseException) -> None:
         dialogs.warn(self, error_text(exc))
@@ -285,7 +283,7 @@ class MainWindow(QMainWindow):
         def done(reports):
             dialog.finish()
             self.demo_dialog = None
-            self.settings.remove("period")
+            self.settings.remove(PERIOD_KEY)
             self.tasks.run(startup_state, None, on_done=self._startup, on_error=self._startup_failed)
             self.ctx.data_changed.emit()
 
@@ -304,7 +302,7 @@ class MainWindow(QMainWindow):
 
     def _period_picked(self, period) -> None:
         self.ctx.set_period(period)
-        self.settings.setValue("period", period.label)
+        self.settings.setValue(PERIOD_KEY, period.label)
 
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)

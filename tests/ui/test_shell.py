@@ -91,6 +91,28 @@ def test_geometry_page_and_period_persist(make_window, tmp_path, qtbot):
     assert (again.width(), again.height()) == size != (1400, 900)
 
 
+def test_an_unversioned_settings_file_is_migrated_and_keeps_keys_it_does_not_know(make_window, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from ui.window_settings import SETTINGS_VERSION, VERSION_KEY
+
+    store = _small_store(tmp_path / "small.db")
+    path = tmp_path / "old.ini"
+    old = QSettings(str(path), QSettings.Format.IniFormat)  # as a release before settings versions wrote it
+    old.setValue("window/page", 3)
+    old.setValue("period", "2021-Q1")
+    old.setValue("exports/last_folder", "D:/通报")
+    old.sync()
+    del old
+    window = make_window(store, settings_path=path)
+    assert window.stack.currentWidget() is window.overdue and window.ctx.period.label == "2021-Q1"
+    window.close()
+    saved = QSettings(str(path), QSettings.Format.IniFormat)
+    assert int(saved.value(VERSION_KEY)) == SETTINGS_VERSION == 1
+    assert saved.value("exports/last_folder") == "D:/通报"
+    assert saved.value("period") == "2021-Q1" and int(saved.value("window/page")) == 3
+
+
 def test_period_picker_steps_months_quarters_and_ranges(qtbot):
     from ui.widgets import PeriodPicker
 
