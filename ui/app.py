@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-APP_NAME = "chengguan-console"
 APP_USER_MODEL_ID = "Chengguan.Console"  # Windows taskbar identity: our icon and grouping, not python.exe's
 
 
@@ -13,6 +12,7 @@ def create_app(argv: list[str] | None = None):
     """The QApplication with organisation names (QSettings location) and a font that renders Chinese."""
     from PySide6.QtWidgets import QApplication
 
+    from models.store import APP_NAME
     from ui.fonts import app_font
 
     # The worker thread runs Python too; a shorter GIL switch interval hands the UI thread the GIL sooner.

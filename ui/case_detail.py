@@ -18,8 +18,8 @@ from models.records import FIELD_LABELS
 
 
 def shown_value(field: str, value, empty: str = "") -> str:
-    """A stored value as the office reads it: 是/否 for 已作废, 导出文件 / 按处置时限计算 instead of the store's
-    codes (the detail showed "limit", "0" and, in the history, Python's "None")."""
+    """A stored value as the office reads it: 是/否 for 已作废, 导出文件 / 按处置时限计算 for the store's codes,
+    `empty` for no value."""
     if value is None or value == "":
         return empty
     if field == "cancelled":

@@ -1,7 +1,7 @@
 """A lazy table model over the case store: it never holds the whole result in memory.
 
 Two modes. A filter query is read forward by keyset pages (`canFetchMore`/`fetchMore`, 200 rows per read,
-each read a short index range scan, well under 50 ms at a million rows). An explicit list of case numbers
+each read a short index range scan, even at a million rows). An explicit list of case numbers
 (a drill-down from a figure) knows its length up front and reads the 200-row block a visible row falls in.
 Reads go through the UI thread's read-only connection (models.store.connect(readonly=True)).
 """
@@ -9,6 +9,7 @@ Reads go through the UI thread's read-only connection (models.store.connect(read
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -27,7 +28,7 @@ class CaseTableModel(QAbstractTableModel):
         self._done = True
         self._numbers: list[str] | None = None
         self._blocks: dict[int, dict[str, tuple]] = {}
-        self.slowest_read_ms = 0.0
+        self.on_read: Callable[[float], None] | None = None  # told each read's milliseconds (the UI bench)
 
     # ------------------------------------------------------------ setup
     def set_query(self, db, query: browse.CaseQuery) -> None:
@@ -40,18 +41,10 @@ class CaseTableModel(QAbstractTableModel):
         if self._numbers is None:
             self.fetchMore(QModelIndex())
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.query, self._rows, self._numbers, self._blocks, self._done = None, [], None, {}, True
-        self.endResetModel()
-
     def case_no(self, row: int) -> str | None:
         if self._numbers is not None:
             return self._numbers[row] if 0 <= row < len(self._numbers) else None
         return self._rows[row][0] if 0 <= row < len(self._rows) else None
-
-    def loaded_rows(self) -> int:
-        return len(self._numbers) if self._numbers is not None else len(self._rows)
 
     # ------------------------------------------------------------ Qt model API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -119,4 +112,5 @@ class CaseTableModel(QAbstractTableModel):
         return found if found is not None else (number,) + ("",) * (len(browse.LIST_COLUMNS) - 1)
 
     def _note(self, started: float) -> None:
-        self.slowest_read_ms = max(self.slowest_read_ms, (time.perf_counter() - started) * 1000)
+        if self.on_read is not None:
+            self.on_read((time.perf_counter() - started) * 1000)

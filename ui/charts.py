@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from ui.figures import PALETTE, Bars, Trend
@@ -27,7 +27,7 @@ class _Chart(QWidget):
         self.scale = scale
         self.title = title
         self.font_ = app_font(scale)
-        # no context menus: they are not used here, and building them at construction cost ~25 ms per chart
+        # no context menus: not used here, and building one per chart slows its construction
         self.plot = pg.PlotWidget(enableMenu=False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=False, y=False)
@@ -40,7 +40,7 @@ class _Chart(QWidget):
             axis.setStyle(tickFont=self.font_)
             axis.setTextPen("#333333")
             # Drawing an axis with its Chinese labels is most of a chart's paint; cached as a pixmap it is
-            # redrawn only when it changes, not each time the page is shown again (six charts: 90 → 50 ms).
+            # redrawn only when it changes, not each time the page is shown again.
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.scene().sigMouseClicked.connect(self._scene_clicked)
         layout = QVBoxLayout(self)
@@ -192,9 +192,3 @@ def make_chart(title: str, horizontal: bool | None, scale: float = 1.0) -> BarCh
 def _short(label: str, limit: int = 9) -> str:
     """Axis labels stay readable: long census names (主城区相关企业（大型商超、市场等）普查) are cut."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
-
-
-def bold(font: QFont) -> QFont:
-    f = QFont(font)
-    f.setBold(True)
-    return f

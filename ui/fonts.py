@@ -39,11 +39,3 @@ def app_font(scale: float = 1.0) -> QFont:
         font.setFamilies([family, *[f for f in PREFERRED_FAMILIES if f != family]])
     font.setPointSizeF(BASE_POINT_SIZE * scale)
     return font
-
-
-def scaled(base: QFont, scale: float, *, bold: bool = False) -> QFont:
-    font = QFont(base)
-    size = base.pointSizeF() if base.pointSizeF() > 0 else BASE_POINT_SIZE
-    font.setPointSizeF(size * scale)
-    font.setBold(bold)
-    return font

@@ -51,8 +51,8 @@ class MeetingView(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignRight)
-        # (title, how to build the slide); a slide is built when first shown: all of them at once (six
-        # charts, the score tables) held the UI thread 250–330 ms when meeting mode opened
+        # (title, how to build the slide); a slide is built when first shown: building them all (six charts,
+        # the score tables) when meeting mode opens would hold the UI thread
         self.slides: list[tuple[str, Callable[[], QWidget]]] = []
         self._built: dict[int, QWidget] = {}
         period = (stats or scores or {}).get("period", "")
@@ -141,7 +141,7 @@ class MeetingView(QWidget):
         title = self.slides[self.index][0]
         self.stack.setCurrentWidget(self.slide_widget(self.index))
         # the next slide is built in a turn of its own while this one is looked at: a key press then only
-        # has to paint it (building, filling and painting a chart in one go held the UI 120–140 ms)
+        # has to paint it
         QTimer.singleShot(0, self, lambda n=self.index + 1: n < len(self.slides) and self.slide_widget(n))
         self.title.setText(f"{title}　（{self.index + 1}/{len(self.slides)}）")
 

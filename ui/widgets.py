@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
 
 from models.periods import Period, month_period, parse_label, quarter_period, range_period, year_period
 
+REFUSED_COLOR = "#b8463e"  # text that says no: a refusal, a missing column
+OK_COLOR = "#2f6f3e"  # text that says ready
+
 
 class PeriodPicker(QWidget):
     """Month / quarter / year / date range, with ◀ ▶ to step; emits `changed(Period)`."""
@@ -194,8 +197,8 @@ def combo_value(combo: QComboBox) -> str:
 class CellCombo(QComboBox):
     """A combo inside a table cell: the mouse wheel scrolls the table unless the combo was clicked first.
 
-    Why: scrolling the import page's column mapping with the wheel used to change whichever mapping
-    passed under the pointer (地址 silently became 立案时间)."""
+    Why: otherwise scrolling the import page's column mapping with the wheel changes whichever mapping
+    passes under the pointer."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

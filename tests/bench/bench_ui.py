@@ -291,14 +291,8 @@ def bench_import_latency(csv_path: Path, work: Path) -> dict:
     cases = window.cases
     model = cases.model
     reads: list[tuple[str, float]] = []
-    note = model._note
     label = ["first page"]
-
-    def record(started: float) -> None:
-        note(started)
-        reads.append((label[0], (time.perf_counter() - started) * 1000))
-
-    model._note = record
+    model.on_read = lambda ms: reads.append((label[0], ms))
     window.show_page(window.pages.index(cases))
     cases.date_field.setCurrentIndex(cases.date_field.findData("reported_at"))
     cases.apply_filters()

@@ -25,7 +25,7 @@ def load_chart_module() -> None:
 class DashboardPage(Page):
     title = "运行分析"
 
-    def __init__(self, ctx: AppContext, parent=None, *, scale: float = 1.0):
+    def __init__(self, ctx: AppContext, parent=None):
         super().__init__(ctx, parent)
         self.title = self.tr("运行分析")
         self.doc: dict | None = None
@@ -35,14 +35,13 @@ class DashboardPage(Page):
         self.tiles: dict[str, Tile] = {}
         tiles = QHBoxLayout()
         for key, caption, figure, _is_rate in TILES:
-            tile = Tile(self.tr(caption), scale=scale)
+            tile = Tile(self.tr(caption))
             tile.clicked.connect(lambda f=figure, c=caption: self._open_figure(f, self.tr(c)))
             self.tiles[key] = tile
             tiles.addWidget(tile)
         # The six pyqtgraph charts come after the tiles (the figures people look for first); new figures
-        # then fill them one chart per event-loop turn (~30 ms each): all six at once held the UI thread
-        # 150–250 ms at each change of period.
-        self.scale = scale
+        # then fill them one chart per event-loop turn: all six in one turn would hold the UI thread at each
+        # change of period.
         self.charts: dict = {}
         self._unfilled: dict[str, Bars | Trend] = {}  # charts still to fill with the current figures, by key
         self._step_queued = False
@@ -69,8 +68,8 @@ class DashboardPage(Page):
     # ------------------------------------------------------------ charts
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        # figures trigger the charts (show_data); without any (an empty store) they are built anyway. Not
-        # at once: building them while the worker still computes the opening month slowed both by 0.3 s.
+        # figures trigger the charts (show_data); without any (an empty store) they are built anyway, but
+        # not at once: built while the worker still computes the opening month, both would be slower.
         QTimer.singleShot(1500, self, self._schedule_step)  # self: dropped if the page is deleted
 
     def _schedule_step(self) -> None:
@@ -82,7 +81,7 @@ class DashboardPage(Page):
         """Fill one chart with the new figures per event-loop turn.
 
         The first turn, right after the tiles, builds and fills all six at once instead: it imports
-        pyqtgraph (~0.7 s) anyway, so spreading the rest over turns would only delay the charts."""
+        pyqtgraph, by far the longest part, so spreading the rest over turns would only delay the charts."""
         self._step_queued = False
         if not self.charts:
             self.finish_charts()
@@ -97,7 +96,7 @@ class DashboardPage(Page):
         from ui.charts import make_chart
 
         key, title, horizontal = CHART_SPECS[index]
-        chart = make_chart(self.tr(title), horizontal, self.scale)
+        chart = make_chart(self.tr(title), horizontal)
         handlers = {
             "sources": self._source_clicked,
             "channels": self._channel_clicked,

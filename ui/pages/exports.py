@@ -70,6 +70,7 @@ class ExportsPage(Page):
         self._charts = charts or (lambda: {})
         self._rules = rules or (lambda: None)
         self.last_written: Path | None = None
+        self._generating = False  # a bulletin is being made: the text box shows 生成中…
         self.heading = QLabel("")
         self.heading.setObjectName("pageHeading")
 
@@ -197,11 +198,10 @@ class ExportsPage(Page):
         self.ctx.run(bulletin_job, self.ctx.period, self._rules(), on_done=shown, on_error=failed)
 
     def bulletin_text(self) -> str | None:
-        """The bulletin to copy or save; None (after telling the user) while there is none yet.
-
-        Why: 复制 used to put nothing, or the placeholder 生成中…, on the clipboard and still say 已复制."""
+        """The bulletin to copy or save; None (after telling the user) while there is none yet, so that 复制
+        never puts nothing, or the placeholder 生成中…, on the clipboard."""
         text = self.bulletin.toPlainText()
-        if getattr(self, "_generating", False) or not text.strip():
+        if self._generating or not text.strip():
             dialogs.info(self, self.tr("请先生成通报（生成完成后再复制或保存）"))
             return None
         return text

@@ -24,7 +24,7 @@ from ui.pages.base import AppContext, Page
 LIGHT_COLORS = {"green": "#4a9a5b", "yellow": "#e0b030", "red": "#c0392b"}
 LIGHT_TEXT = {"green": "绿", "yellow": "黄", "red": "红"}
 COLUMNS = ("单位 / 案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
-ROWS_PER_TURN = 150  # cases put in the tree per event-loop turn (about 25 ms)
+ROWS_PER_TURN = 150  # cases put in the tree per event-loop turn, so that a turn stays short
 
 
 def lights_job(db, as_of: datetime) -> list:
@@ -37,11 +37,6 @@ def export_lights(db, lights: list, path, as_of: str) -> int:
     from exporters.overdue_lights import write_lights
 
     return write_lights(lights, path, as_of=as_of)
-
-
-def default_as_of(period) -> datetime:
-    """domain.md §4: the period's end, or now if earlier (the same rule the core applies)."""
-    return resolve_as_of(period)
 
 
 class _Sortable(QStandardItem):
@@ -66,7 +61,7 @@ class OverduePage(Page):
         self.apply = QPushButton(self.tr("重新计算"))
         self.export = QPushButton(self.tr("导出 Excel…"))
         self.summary = QLabel("")
-        self.summary.setWordWrap(True)  # its length must not set the window's minimum width (997 px without)
+        self.summary.setWordWrap(True)  # a long summary must not widen the window's minimum width
         self.summary.setObjectName("pageHeading")
         self.model = QStandardItemModel(0, len(COLUMNS), self)
         self.model.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
@@ -96,11 +91,12 @@ class OverduePage(Page):
         self.apply.clicked.connect(self._recompute)
         self.export.clicked.connect(self._export)
         self._as_of_period = None
+        self.lights_as_of: datetime | None = None  # the time the shown lights were judged at
 
     def reload(self) -> None:
         if self._as_of_period != self.ctx.period:
             self._as_of_period = self.ctx.period
-            self.as_of.setDateTime(QDateTime(default_as_of(self.ctx.period)))
+            self.as_of.setDateTime(QDateTime(resolve_as_of(self.ctx.period)))  # domain.md §4: period end, or now
         self._recompute()
 
     def as_of_value(self) -> datetime:
@@ -113,15 +109,15 @@ class OverduePage(Page):
 
         def shown(lights: list) -> None:
             if self.current(generation):
-                self.lights_as_of = as_of  # what the export states: the time these lights were judged at
+                self.lights_as_of = as_of  # what the export states
                 self.show_lights(lights)
 
         self.ctx.run(lights_job, as_of, on_done=shown, on_error=self.fail)
 
     def show_lights(self, lights: list) -> None:
         """Summarise the lights now; fill the tree a few hundred rows per event-loop turn into a fresh model
-        that replaces the shown one when complete. Why: 523 open cases took 77 ms to put in the tree in
-        one go, and a city's open cases can number thousands."""
+        that replaces the shown one when complete. Why: a city's open cases can number thousands, too many
+        to put in the tree in one turn of the event loop."""
         self.lights = list(lights)
         groups: dict[str, list] = {}
         for light in self.lights:
@@ -207,7 +203,7 @@ class OverduePage(Page):
             dialogs.info(self, self.tr("没有在办案件可导出"))
             return
         # the time the shown lights were judged at, not an edited 判断时刻 that was never recomputed
-        as_of = (getattr(self, "lights_as_of", None) or self.as_of_value()).strftime("%Y-%m-%d %H:%M:%S")
+        as_of = (self.lights_as_of or self.as_of_value()).strftime("%Y-%m-%d %H:%M:%S")
         path = dialogs.save_file(self, self.tr("导出超期预警"), f"超期预警-{as_of[:10]}.xlsx", "Excel (*.xlsx)")
         if path is None:
             return

@@ -29,7 +29,7 @@ from models import browse
 from models.periods import Period
 from ui.grades import grade_color, to_decimal
 from ui.pages.base import AppContext, Page
-from ui.widgets import combo_value
+from ui.widgets import REFUSED_COLOR, combo_value
 
 COLUMNS = ("排名", "单位", "得分", "名次变化", "按期结案率", "结案率", "处置率", "立案", "返工", "说明")
 
@@ -93,7 +93,7 @@ class AdjustmentDialog(QDialog):
         self.cases = QLineEdit()
         self.cases.setPlaceholderText(self.tr("案件编号，逗号分隔"))
         self.error = QLabel("")
-        self.error.setStyleSheet("color: #b8463e")
+        self.error.setStyleSheet(f"color: {REFUSED_COLOR}")
         form = QFormLayout(self)
         form.addRow(self.tr("单位"), self.unit)
         form.addRow(self.tr("月份"), self.month)
@@ -145,6 +145,7 @@ class ScoresPage(Page):
         self.doc: dict | None = None
         self.stats: dict | None = None
         self.selected_unit: str | None = None
+        self._suppress = False  # set while this page announces its own write: it is fresh, not stale
         self.rules = QComboBox()
         self.rules.setMinimumContentsLength(12)
         self.rules.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "gb_composite（v1）" whole
@@ -315,7 +316,7 @@ class ScoresPage(Page):
         for e in entries:
             item = QTreeWidgetItem([f"#{e.id} {e.unit}", f"{e.points:+}", e.reason])
             item.setData(0, Qt.ItemDataRole.UserRole, e.id)
-            item.setToolTip(2, e.describe() if hasattr(e, "describe") else e.reason)
+            item.setToolTip(2, e.describe())
             self.adjustments.addTopLevelItem(item)
         if entries:  # "#1 蓝田开发区管委会", not "#1 蓝田开…"; an empty list keeps the default widths
             self.adjustments.resizeColumnToContents(0)
@@ -459,7 +460,7 @@ class ScoresPage(Page):
             self._suppress = False
 
     def mark_stale(self) -> None:
-        if not getattr(self, "_suppress", False):
+        if not self._suppress:
             super().mark_stale()
 
 

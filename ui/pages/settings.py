@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from models import registry
 from models.registry import UnitEdit
 from ui.pages.base import AppContext, Page
-from ui.widgets import combo_value
+from ui.widgets import REFUSED_COLOR, combo_value
 
 UNIT_COLUMNS = ("单位名称", "类别", "上级单位", "区域", "评价范围", "别名（逗号分隔，只增不删）")
 
@@ -95,7 +95,7 @@ def _set_rows(table: QTableWidget, rows: list[list], editable: bool = True) -> N
             if not editable:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             table.setItem(r, c, item)
-    # not the last column: sizing it to its contents ended its stretch (the table stopped at 单位 after 保存)
+    # not the last column: sized to its contents, it would no longer stretch to the table's edge
     for column in range(table.columnCount() - 1):
         table.resizeColumnToContents(column)
 
@@ -270,7 +270,6 @@ class SettingsPage(Page):
             editable=False,
         )
         labels = {f: label for f, label, _r in data["header_fields"]}
-        self.field_labels = labels
         _set_rows(self.aliases.table, [[a.field, a.alias, a.priority] for a in data["aliases"]])
         for r in range(self.aliases.table.rowCount()):
             item = self.aliases.table.item(r, 0)
@@ -345,7 +344,7 @@ class SettingsPage(Page):
         from ui.worker import error_text
 
         tab.status.setText(self.tr("未保存：{0}").format(error_text(exc)))
-        tab.status.setStyleSheet("color: #b8463e")
+        tab.status.setStyleSheet(f"color: {REFUSED_COLOR}")
 
     def save_units(self) -> None:
         edits = []

@@ -18,6 +18,7 @@ from exporters.rejected_rows import write_rejected_rows
 from models import browse
 from ui import dialogs
 from ui.pages.base import AppContext
+from ui.widgets import REFUSED_COLOR
 from ui.worker import error_dialog
 
 OUTCOME_TEXT = {"ok": "成功", "refused": "拒收", "duplicate": "重复", "cancelled": "已取消"}
@@ -82,7 +83,7 @@ class HistoryPanel(QSplitter):
                 if c == 1 and row.get("message"):
                     item.setToolTip(row["message"])
                 if c == 3 and row["outcome"] == "refused":
-                    item.setForeground(QBrush(QColor("#b8463e")))
+                    item.setForeground(QBrush(QColor(REFUSED_COLOR)))
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
 

@@ -30,6 +30,7 @@ from ui.pages.base import AppContext, Page
 from ui.pages.imports.drop_zone import DropZone
 from ui.pages.imports.history_panel import HistoryPanel
 from ui.pages.imports.mapping_editor import MappingEditor
+from ui.widgets import OK_COLOR, REFUSED_COLOR
 from ui.worker import error_text
 
 
@@ -167,7 +168,7 @@ class ImportsPage(Page):
         self.previews[path] = preview
         self.mappings[path] = dict(preview.mapping)
         item = self.file_list.item(self.files.index(path))
-        item.setForeground(QBrush(QColor("#b8463e" if preview.missing_required else "#2f6f3e")))
+        item.setForeground(QBrush(QColor(REFUSED_COLOR if preview.missing_required else OK_COLOR)))
         if self._is_current(path):
             self._show_preview(path)
         self._update_buttons()
@@ -177,7 +178,7 @@ class ImportsPage(Page):
             return
         self.previews[path] = exc
         item = self.file_list.item(self.files.index(path))
-        item.setForeground(QBrush(QColor("#b8463e")))
+        item.setForeground(QBrush(QColor(REFUSED_COLOR)))
         item.setToolTip(error_text(exc))
         if self._is_current(path):
             self._show_preview(path)
@@ -268,10 +269,10 @@ class ImportsPage(Page):
         if check.missing:
             names = "、".join(FIELD_LABELS.get(f, f) for f in check.missing)
             lines.append(self.tr("缺少必需的列：{0}——请在上表中指定，否则该文件将被拒收").format(names))
-            self.validation.setStyleSheet("color: #b8463e")
+            self.validation.setStyleSheet(f"color: {REFUSED_COLOR}")
         else:
             lines.append(self.tr("必需的列均已找到，可以导入（有问题的行会被单独记录，不影响其他行）"))
-            self.validation.setStyleSheet("color: #2f6f3e")
+            self.validation.setStyleSheet(f"color: {OK_COLOR}")
         self.validation.setText("；".join(lines))
         self._update_buttons()
 
