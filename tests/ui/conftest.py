@@ -3,6 +3,7 @@ and the demo exports imported once through the import page (shared, copied per t
 
 from __future__ import annotations
 
+import csv
 import shutil
 import time
 from pathlib import Path
@@ -12,6 +13,49 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from ui import dialogs
+
+# A small platform-like export: one row of the columns every file needs, and a few more.
+HEADER = ["案件编号", "处置单位", "上报时间", "立案时间", "地址", "问题类型", "小类"]
+ROW = ["202203010001", "市交警支队", "2022-03-01 08:00:00", "2022-03-01 09:00:00", "胜利路1号", "事件", "车辆违停"]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def small_store(path: Path) -> Path:
+    """A store with 30 closed cases of March 2021, written straight into the tables."""
+    from models.store import open_db
+    from tests.conftest import insert_cases
+
+    db = open_db(path)
+    insert_cases(
+        db,
+        [
+            {
+                "case_no": f"2021030{i:05d}",
+                "kind": "事件",
+                "minor": "车辆违停",
+                "unit": "市交警支队",
+                "source": "信息采集",
+                "channel": "网格巡查采集",
+                "reported_at": "2021-03-02 08:00:00",
+                "filed_at": "2021-03-02 09:00:00",
+                "deadline_at": "2021-03-03 17:30:00",
+                "disposed_at": "2021-03-02 15:00:00",
+                "closed_at": "2021-03-02 18:00:00",
+                "stage": "已结案",
+                "address": f"胜利路{i}号",
+            }
+            for i in range(30)
+        ],
+    )
+    db.conn.close()
+    return path
 
 
 class DialogScript:

@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from models.periods import parse_label
 from tests.conftest import insert_cases
-from tests.ui.conftest import settle
-
-
-def _small_store(path: Path) -> Path:
-    from models.store import open_db
-
-    db = open_db(path)
-    insert_cases(
-        db,
-        [
-            {
-                "case_no": f"2021030{i:05d}",
-                "kind": "事件",
-                "minor": "车辆违停",
-                "unit": "市交警支队",
-                "source": "信息采集",
-                "channel": "网格巡查采集",
-                "reported_at": "2021-03-02 08:00:00",
-                "filed_at": "2021-03-02 09:00:00",
-                "deadline_at": "2021-03-03 17:30:00",
-                "disposed_at": "2021-03-02 15:00:00",
-                "closed_at": "2021-03-02 18:00:00",
-                "stage": "已结案",
-                "address": f"胜利路{i}号",
-            }
-            for i in range(30)
-        ],
-    )
-    db.conn.close()
-    return path
+from tests.ui.conftest import settle, small_store
 
 
 def test_empty_store_offers_the_demo_and_opens_on_its_latest_month(make_window, script, tmp_path, monkeypatch, qtbot):
@@ -74,7 +45,7 @@ def test_declining_the_demo_opens_the_import_page(make_window, script, tmp_path)
 
 
 def test_geometry_page_and_period_persist(make_window, tmp_path, qtbot):
-    store = _small_store(tmp_path / "small.db")
+    store = small_store(tmp_path / "small.db")
     settings = tmp_path / "persist.ini"
     window = make_window(store, settings_path=settings)
     assert window.ctx.period.label == "2021-03"  # the latest month with cases
@@ -96,7 +67,7 @@ def test_an_unversioned_settings_file_is_migrated_and_keeps_keys_it_does_not_kno
 
     from ui.window_settings import SETTINGS_VERSION, VERSION_KEY
 
-    store = _small_store(tmp_path / "small.db")
+    store = small_store(tmp_path / "small.db")
     path = tmp_path / "old.ini"
     old = QSettings(str(path), QSettings.Format.IniFormat)  # as a release before settings versions wrote it
     old.setValue("window/page", 3)
@@ -167,7 +138,7 @@ def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_cop
 
 
 def test_worker_runs_jobs_in_order_off_the_ui_thread_and_reports_errors(make_window, tmp_path, qtbot, script):
-    window = make_window(_small_store(tmp_path / "small.db"))
+    window = make_window(small_store(tmp_path / "small.db"))
     threads, results, errors = [], [], []
 
     def job(db, n):
@@ -195,7 +166,7 @@ def test_a_closed_window_drops_its_pages_pending_timers(make_window, tmp_path, q
     deleted before then must not have that timer run on its deleted page (a RuntimeError in the next test)."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    window = make_window(_small_store(tmp_path / "small.db"))
+    window = make_window(small_store(tmp_path / "small.db"))
     window.show_page(window.pages.index(window.imports))
     window.show_page(window.pages.index(window.dashboard))  # shown again: queues the 1.5 s fallback
     dashboard = window.dashboard
@@ -206,3 +177,27 @@ def test_a_closed_window_drops_its_pages_pending_timers(make_window, tmp_path, q
 
     assert not shiboken6.isValid(dashboard)
     qtbot.wait(1800)  # pytest-qt fails the test on an exception raised in the event loop meanwhile
+
+
+def test_refused_settings_input_logs_no_traceback(make_window, tmp_path, qtbot, script, caplog):
+    """A wrong unit category typed in 设置 is refused with its message, not logged as an internal fault."""
+    window = make_window(small_store(tmp_path / "small.db"))
+
+    def bad_category(db):
+        from models import registry
+
+        registry.set_unit(db, "市交警支队", category="D")
+
+    def bad_period(db):
+        from models.periods import parse_label
+
+        parse_label("2021-13")
+
+    errors = []
+    with caplog.at_level(logging.ERROR, logger="chengguan.ui"):
+        window.tasks.run(bad_category, on_error=errors.append)
+        window.tasks.run(bad_period, on_error=errors.append)
+        qtbot.waitUntil(window.tasks.idle, timeout=10000)
+    assert len(errors) == 2
+    assert "未知的单位类别「D」" in str(errors[0])
+    assert [r for r in caplog.records if r.name == "chengguan.ui"] == []

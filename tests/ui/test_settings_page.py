@@ -1,0 +1,96 @@
+"""设置: edits validated and saved through the core, rule sets chosen and copied, tables that stay readable."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import settle, small_store
+
+
+def _fills_the_width(table) -> bool:
+    header = table.horizontalHeader()
+    used = sum(header.sectionSize(c) for c in range(table.columnCount()))
+    return used >= table.viewport().width() - 2
+
+
+def test_settings_validate_before_saving_and_save_through_the_core(make_window, tmp_path, qtbot):
+    window = make_window(tmp_path / "store.db")
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    settle(window)
+    assert page.units.table.rowCount() > 40 and page.rules.table.rowCount() >= 1
+    table = page.limits.table
+    table.insertRow(table.rowCount())
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    for c, text in enumerate(("事件", "共享单车乱停放", "两天", "工作日")):
+        table.setItem(table.rowCount() - 1, c, QTableWidgetItem(text))
+    before = len(page.data["limits"])
+    page.save("limits")
+    settle(window)
+    assert "不是数字" in page.limits.status.text()
+    table.item(table.rowCount() - 1, 2).setText("2")
+    page.save("limits")
+    settle(window)
+    from models import reference
+    from models.store import open_db
+
+    db = open_db(tmp_path / "store.db")
+    limits = reference.list_time_limits(db)
+    assert len(limits) == before + 1 or any(t.minor == "共享单车乱停放" and str(t.amount) == "2" for t in limits)
+
+    holidays = page.holidays.table
+    holidays.insertRow(0)
+    for c, text in enumerate(("2027-02-06", "是", "春节调休")):
+        holidays.setItem(0, c, QTableWidgetItem(text))
+    page.save("holidays")
+    settle(window)
+    assert [(h.day, h.is_workday) for h in reference.list_holiday_overrides(db)] == [("2027-02-06", True)]
+
+    units = page.units.table
+    units.insertRow(units.rowCount())
+    for c, text in enumerate(("新设街道办事处", "B", "芗城区政府", "芗城区", "", "新设街道")):
+        units.setItem(units.rowCount() - 1, c, QTableWidgetItem(text))
+    page.save_units()
+    settle(window)
+    from models import registry
+
+    unit = registry.units_by_name(db)["新设街道办事处"]
+    assert (unit.category, unit.parent, unit.aliases) == ("B", "芗城区政府", ("新设街道",))
+    db.conn.close()
+
+
+def test_settings_tables_keep_their_stretched_last_column_and_room_for_a_date(make_window, tmp_path, qtbot):
+    window = make_window(small_store(tmp_path / "small.db"))
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    settle(window)
+    limits = page.limits.table
+    assert _fills_the_width(limits)
+    page.limits.save.click()
+    qtbot.waitUntil(lambda: page.limits.status.text().startswith("已保存"), timeout=30000)
+    settle(window)
+    assert _fills_the_width(limits)
+
+    holidays = page.holidays.table
+    page.holidays.add.click()
+    fm = holidays.fontMetrics()
+    assert holidays.horizontalHeader().sectionSize(0) >= fm.horizontalAdvance("2021-10-09") + 8
+
+
+def test_rule_sets_can_be_made_default_and_copied(make_window, tmp_path, qtbot, monkeypatch):
+    from models import rule_files
+
+    monkeypatch.setattr(rule_files, "user_rules_dir", lambda: tmp_path / "rules")
+    window = make_window(tmp_path / "store.db")
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    settle(window)
+    names = [r.name for r in page.data["rule_sets"]]
+    assert "default" in names and "gb_composite" in names
+    page.rules.table.selectRow(names.index("gb_composite"))
+    page.make_default_rules()
+    settle(window)
+    assert page.data["default_rules"] == "gb_composite"
+    page.copy_selected_rules("本市细则")
+    settle(window)
+    assert (tmp_path / "rules" / "本市细则.toml").is_file()
+    assert "本市细则" in [r.name for r in page.data["rule_sets"]]
