@@ -6,7 +6,7 @@ writes it in one transaction (a refused edit writes nothing and says which row i
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -87,7 +87,7 @@ def _table(headers: tuple[str, ...] | list[str]) -> QTableWidget:
     return table
 
 
-def _set_rows(table: QTableWidget, rows: list[list], editable: bool = True) -> None:
+def _set_rows(table: QTableWidget, rows: list[list] | list[tuple], editable: bool = True) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
@@ -270,11 +270,11 @@ class SettingsPage(Page):
             editable=False,
         )
         labels = {f: label for f, label, _r in data["header_fields"]}
-        _set_rows(self.aliases.table, [[a.field, a.alias, a.priority] for a in data["aliases"]])
+        _set_rows(self.aliases.table, [astuple(a) for a in data["aliases"]])
         for r in range(self.aliases.table.rowCount()):
             item = self.aliases.table.item(r, 0)
             item.setToolTip(labels.get(item.text(), ""))
-        _set_rows(self.limits.table, [[t.kind, t.minor, t.amount, t.unit] for t in data["limits"]])
+        _set_rows(self.limits.table, [astuple(t) for t in data["limits"]])
         _set_rows(self.holidays.table, [[h.day, "是" if h.is_workday else "否", h.note] for h in data["holidays"]])
         d = data["definitions"]
         for combo, value in (
