@@ -18,11 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_DIRS = {".git", ".venv", "venv", "build", "dist", "__pycache__"}
 
-# TEMPORARY, deleted by the lead when issue 9's ui/ branch is merged: the ui/ modules that still import each
-# other in a circle (app ⇄ main_window, main_window → meeting → pages.dashboard → app). A cycle among these
-# modules only is tolerated; any other cycle fails.
-ALLOWED_UI_CYCLE_UNTIL_UI_SPLIT = frozenset({"ui.app", "ui.main_window", "ui.meeting", "ui.pages.dashboard"})
-
 
 def modules_under(root: Path) -> dict[str, Path]:
     """Every Python module below `root` by dotted name (a package by its __init__.py)."""
@@ -123,7 +118,7 @@ def one_cycle(graph: dict[str, set[str]], group: list[str]) -> list[str]:
 
 def test_no_import_cycles():
     graph = import_graph(modules_under(ROOT))
-    groups = [g for g in cyclic_groups(graph) if not set(g) <= ALLOWED_UI_CYCLE_UNTIL_UI_SPLIT]
+    groups = cyclic_groups(graph)
     assert not groups, "import cycles (function-level imports count):\n" + "\n".join(
         f"{' → '.join(one_cycle(graph, g))}  (in a circle: {', '.join(g)})" for g in groups
     )
