@@ -1,8 +1,9 @@
 """Timer lights (亮灯) for open cases at an as-of time (domain.md §5).
 
 green: under 80 % of the time limit used; yellow: 80–100 %; red: past the deadline; serious: more than
-twice the limit used (flagged for escalation). The share is measured in the limit's own kind of time:
-working time for 工作日/工作时 limits, clock time for 自然小时 (and for export deadlines with no known limit).
+twice the limit used (flagged for escalation); that rule is models.lights.judge_light, shared with 两违.
+The share is measured in the limit's own kind of time: working time for 工作日/工作时 limits, clock time for
+自然小时 (and for export deadlines with no known limit).
 A case with neither a deadline nor a limit cannot be late: it stays green, with a data-quality warning.
 """
 
@@ -13,13 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from models.lights import LIGHT_LABELS as LIGHT_LABELS  # re-exported: the exporters and pages read it here
+from models.lights import SERIOUS_OVER, YELLOW_FROM, judge_light, used_share
 from models.periods import TS_FORMAT
 from models.workcalendar import LimitTable, WorkCalendar, parse_ts
 
-YELLOW_FROM = Decimal("0.8")
-SERIOUS_OVER = Decimal("2")
-SHARE_PLACES = Decimal("0.0001")
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}  # the ones to act on first
 
 # open at :asof = dispatched, filed by then, and neither disposed nor closed by then
@@ -78,16 +77,8 @@ def classify(
     if start is None or start >= deadline:
         share = Decimal(0) if as_of <= deadline else None
     else:
-        total = calendar.elapsed(start, deadline, working)
-        used = calendar.elapsed(start, as_of, working)
-        share = (Decimal(str(used)) / Decimal(str(total))).quantize(SHARE_PLACES, ROUND_HALF_UP) if total else None
-    if as_of > deadline:
-        light = "red"
-    elif share is not None and share >= YELLOW_FROM:
-        light = "yellow"
-    else:
-        light = "green"
-    serious = light == "red" and (share is None or share > SERIOUS_OVER)
+        share = used_share(calendar.elapsed(start, as_of, working), calendar.elapsed(start, deadline, working))
+    light, serious = judge_light(share, as_of > deadline, yellow_from=YELLOW_FROM, serious_over=SERIOUS_OVER)
     return CaseLight(
         **base, deadline_at=deadline_text, used_share=share, light=light, serious=serious, limit_unit=limit_unit
     )

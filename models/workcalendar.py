@@ -125,6 +125,17 @@ class WorkCalendar:
             return []
         return [(datetime.combine(day, a), datetime.combine(day, b)) for a, b in self.schedule]
 
+    def clock_start(self, moment: datetime) -> datetime:
+        """When a working clock started at `moment` really starts: the moment itself inside a block, else the
+        start of the next block (a lunch gap, an evening or a day off waits for it; domain.md §8)."""
+        day = moment.date()
+        for _ in range(MAX_DAYS):
+            for seg_start, seg_end in self.segments(day):
+                if seg_end > moment:
+                    return max(seg_start, moment)
+            day += timedelta(days=1)
+        raise ValueError(f"自 {moment} 起 {MAX_DAYS} 天内没有工作日")
+
     def add_working_seconds(self, start: datetime, seconds: float) -> datetime:
         """The moment when `seconds` of working time have passed after `start`."""
         return self._walk(start, seconds, forward=True)
