@@ -13,21 +13,19 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from models.errors import CellValueError
+from models.ledger_cells import as_date, cell_text, is_blank, optional_text, split_cell
 from models.numbers import parse_chinese_numeral
 from models.vocabulary import RESOURCES, WordTable, load_regions, match_key, read_toml, table_from_entries
 
-# A cell's values are separated by any of these (domain.md §9), full or half width, or a line break.
-SEPARATORS = re.compile(r"[、，,；;/／\r\n]+")
 # A 办理时限 given as a number of natural days: 15, 15天, 15日, 15个自然日.
 _DAYS = re.compile(r"(\d+)\s*(?:个)?\s*(?:自然)?\s*[天日]?")
 # More than a year is taken for a typing error (or an Excel date serial shown as a number), never a limit.
 MAX_DEADLINE_DAYS = 366
-_BLANK = frozenset({"", "-", "—", "--", "／", "/", "无"})
 
 # Canonical import fields and their Chinese labels (the columns of the ledger, domain.md §9).
 FIELD_LABELS: dict[str, str] = {
@@ -159,21 +157,6 @@ class Piece:
 # ---------------------------------------------------------------- cells
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def is_blank(value: object) -> bool:
-    return _text(value) in _BLANK
-
-
-def split_cell(value: object) -> list[str]:
-    """The words of a multi-value cell: split on 、，,；;/ and line breaks, trimmed, blanks dropped.
-    A list (from a data file rather than a spreadsheet) is taken as already split."""
-    parts = value if isinstance(value, list | tuple) else SEPARATORS.split(_text(value))
-    return [word.strip() for word in map(str, parts) if word.strip()]
-
-
 def _words(value: object, table: WordTable, field: str) -> tuple[str, ...]:
     words = split_cell(value)
     if not words:
@@ -198,55 +181,40 @@ def parse_duplicate(value: object, vocab: PetitionVocabulary) -> bool:
         return value
     if is_blank(value):
         return False
-    key = match_key(_text(value))
+    key = match_key(cell_text(value))
     if key in vocab.duplicate_yes:
         return True
     if key in vocab.duplicate_no:
         return False
-    raise CellValueError("duplicate", f"是否重复「{_text(value)}」应为“是”（重复件）或“否”", _text(value))
+    raise CellValueError("duplicate", f"是否重复「{cell_text(value)}」应为“是”（重复件）或“否”", cell_text(value))
 
 
-def as_date(value: object, field: str) -> date | None:
-    """A date cell → date. Accepts date, datetime and ISO text ("2021-12-14", "2021-12-14 09:30:00": what
-    the importer's date coercion yields); blank → None."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if is_blank(value):
-        return None
-    text = unicodedata.normalize("NFKC", _text(value))
-    try:
-        return datetime.fromisoformat(text).date()
-    except ValueError:
-        label = FIELD_LABELS.get(field, field)
-        raise CellValueError(field, f"{label}「{_text(value)}」不是日期", _text(value)) from None
+def _date(value: object, field: str) -> date | None:
+    return as_date(value, field, FIELD_LABELS[field])
 
 
 def parse_deadline(value: object, handed_over: date) -> tuple[date | None, int | None]:
     """办理时限 → (deadline, days): a date as is; a number means that many natural days from 移交日期."""
-    if isinstance(value, bool):
-        raise CellValueError("deadline", f"办理时限「{value}」应为日期或天数", str(value))
-    if isinstance(value, date) or is_blank(value):
-        deadline, days = as_date(value, "deadline"), None
+    shown = cell_text(value)
+    text = unicodedata.normalize("NFKC", shown)
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    match = None if isinstance(value, bool | date) else _DAYS.fullmatch(text)
+    if match:
+        days = int(match.group(1))
+        if not 1 <= days <= MAX_DEADLINE_DAYS:
+            reason = f"办理时限「{shown}」天数不合理（应为 1–{MAX_DEADLINE_DAYS} 天，或写成日期）"
+            raise CellValueError("deadline", reason, shown)
+        deadline = handed_over + timedelta(days=days)
     else:
-        text = unicodedata.normalize("NFKC", _text(value))
-        if isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        match = _DAYS.fullmatch(text)
-        if match:
-            days = int(match.group(1))
-            if not 1 <= days <= MAX_DEADLINE_DAYS:
-                reason = f"办理时限「{_text(value)}」天数不合理（应为 1–{MAX_DEADLINE_DAYS} 天，或写成日期）"
-                raise CellValueError("deadline", reason, text)
-            deadline = handed_over + timedelta(days=days)
-        else:
-            try:
-                deadline, days = datetime.fromisoformat(text).date(), None
-            except ValueError:
-                raise CellValueError(
-                    "deadline", f"办理时限「{_text(value)}」应为日期（如 2021-12-29）或天数（如 15）", _text(value)
-                ) from None
+        days = None
+        try:
+            deadline = None if isinstance(value, bool) else _date(value, "deadline")
+        except CellValueError:
+            deadline = None
+        if deadline is None and not is_blank(value):
+            reason = f"办理时限「{shown}」应为日期（如 2021-12-29）或天数（如 15）"
+            raise CellValueError("deadline", reason, shown) from None
     if deadline is not None and deadline < handed_over:
         raise CellValueError("deadline", f"办理时限 {deadline} 早于移交日期 {handed_over}", str(deadline))
     return deadline, days
@@ -254,22 +222,19 @@ def parse_deadline(value: object, handed_over: date) -> tuple[date | None, int |
 
 def parse_batch(value: object) -> int:
     """批次 cell or argument → its number: 8, "8", "第8批", "第八批", "八"."""
-    if isinstance(value, bool):
-        raise CellValueError("batch", f"批次「{value}」不是批次号", str(value))
-    if isinstance(value, int):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
+    shown = cell_text(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
         number = int(value)
     else:
-        text = unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
-        match = re.fullmatch(r"第?(.+?)批?(?:次)?", text)
+        text = "".join(unicodedata.normalize("NFKC", shown).split())
+        match = re.fullmatch(r"第?(.+?)批?次?", text)
         core = match.group(1) if match else text
         try:
             number = int(core) if core.isdigit() else parse_chinese_numeral(core)
         except ValueError:
-            raise CellValueError("batch", f"批次「{_text(value)}」不是批次号（如 8 或 第八批）", _text(value)) from None
+            raise CellValueError("batch", f"批次「{shown}」不是批次号（如 8 或 第八批）", shown) from None
     if number < 1:
-        raise CellValueError("batch", f"批次「{_text(value)}」应为正整数", _text(value))
+        raise CellValueError("batch", f"批次「{shown}」应为正整数", shown)
     return number
 
 
@@ -287,15 +252,15 @@ def make_piece(
     批次 or 移交日期 says another batch."""
     vocab = vocab or load_petition_vocabulary()
     if not is_blank(cells.get("batch")) and parse_batch(cells["batch"]) != batch:
-        raise BatchMismatch("batch", f"文件中的批次「{_text(cells['batch'])}」与导入的第 {batch} 批不一致")
-    own_date = as_date(cells.get("handed_over"), "handed_over")
+        raise BatchMismatch("batch", f"文件中的批次「{cell_text(cells['batch'])}」与导入的第 {batch} 批不一致")
+    own_date = _date(cells.get("handed_over"), "handed_over")
     if own_date is not None and own_date != handed_over:
         raise BatchMismatch("handed_over", f"文件中的移交日期 {own_date} 与导入的移交日期 {handed_over} 不一致")
-    piece_no = unicodedata.normalize("NFKC", _text(cells.get("piece_no")))
+    piece_no = unicodedata.normalize("NFKC", cell_text(cells.get("piece_no")))
     if not piece_no:
         raise CellValueError("piece_no", "举报件编号为空")
     deadline, days = parse_deadline(cells.get("deadline"), handed_over)
-    closed_on = as_date(cells.get("closed_on"), "closed_on")
+    closed_on = _date(cells.get("closed_on"), "closed_on")
     if closed_on is not None and closed_on < handed_over:
         raise CellValueError("closed_on", f"办结时间 {closed_on} 早于移交日期 {handed_over}", str(closed_on))
     return Piece(
@@ -305,10 +270,10 @@ def make_piece(
         types=parse_types(cells.get("types"), vocab),
         regions=parse_regions(cells.get("regions"), vocab),
         duplicate=parse_duplicate(cells.get("duplicate"), vocab),
-        unit=None if is_blank(cells.get("unit")) else _text(cells["unit"]),
+        unit=optional_text(cells.get("unit")),
         deadline=deadline,
         deadline_days=days,
         closed_on=closed_on,
-        result=None if is_blank(cells.get("result")) else _text(cells["result"]),
-        content=None if is_blank(cells.get("content")) else _text(cells["content"]),
+        result=optional_text(cells.get("result")),
+        content=optional_text(cells.get("content")),
     )

@@ -112,7 +112,7 @@ def test_deadline_across_the_new_year_and_blank():
         (0, "天数不合理"),
         (44561, "办理时限「44561」天数不合理（应为 1–366 天，或写成日期）"),
         (date(2021, 12, 1), "办理时限 2021-12-01 早于移交日期 2021-12-14"),
-        (True, "应为日期或天数"),
+        (True, "办理时限「True」应为日期（如 2021-12-29）或天数"),
     ],
 )
 def test_bad_deadlines_are_refused(cell, message):
@@ -150,6 +150,8 @@ def test_a_row_of_another_batch_or_date_refuses_the_file():
         row(handed_over="2021-12-15")
     with pytest.raises(CellValueError, match="不是批次号"):
         parse_batch("最新")
+    with pytest.raises(CellValueError, match="不是批次号"):
+        parse_batch(True)
 
 
 def test_chinese_numerals_for_batches_1_to_99():
