@@ -256,7 +256,7 @@ def make_piece(
     own_date = _date(cells.get("handed_over"), "handed_over")
     if own_date is not None and own_date != handed_over:
         raise BatchMismatch("handed_over", f"文件中的移交日期 {own_date} 与导入的移交日期 {handed_over} 不一致")
-    piece_no = unicodedata.normalize("NFKC", cell_text(cells.get("piece_no")))
+    piece_no = unicodedata.normalize("NFKC", cell_text(cells.get("piece_no")))  # a number: NFKC (domain.md §2)
     if not piece_no:
         raise CellValueError("piece_no", "举报件编号为空")
     deadline, days = parse_deadline(cells.get("deadline"), handed_over)

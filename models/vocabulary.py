@@ -66,9 +66,9 @@ class WordTable:
             return len(self.names)
 
     def ordered(self, names: Iterable[str | None]) -> list[str | None]:
-        """Distinct names in the table's order, others after in their first-seen order."""
+        """Distinct names in the table's order, others after in their first-seen order, None last."""
         seen = list(dict.fromkeys(names))
-        return sorted(seen, key=lambda n: (self.position(n), seen.index(n)))
+        return sorted(seen, key=lambda n: (self.position(n), n is None, seen.index(n)))
 
 
 def table_from_entries(label: str, entries: list[dict]) -> WordTable:
