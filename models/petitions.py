@@ -64,9 +64,8 @@ class PetitionVocabulary:
 def vocabulary_from_data(data: dict, regions: WordTable) -> PetitionVocabulary:
     """Build the vocabulary from a petitions.toml document (a city's edited copy, or the database's)."""
     entries = data["type"]
-    types = table_from_entries("问题类型", entries)
     # the report word is accepted in a cell like any alias
-    types = WordTable(types.label, types.names, {**types.aliases, **{e["report"]: e["name"] for e in entries}})
+    types = table_from_entries("问题类型", [{**e, "aliases": [e["report"], *e.get("aliases", [])]} for e in entries])
     dup = data.get("duplicate", {})
     yes = frozenset(match_key(w) for w in dup.get("yes", ["是", "重复"]))
     no = frozenset(match_key(w) for w in dup.get("no", ["否"]))

@@ -76,7 +76,12 @@ def table_from_entries(label: str, entries: list[dict]) -> WordTable:
     names = tuple(e["name"] for e in entries)
     if len(set(names)) != len(names):
         raise ValueError(f"{label}：名称重复")
-    aliases = {alias: e["name"] for e in entries for alias in e.get("aliases", [])}
+    aliases: dict[str, str] = {}
+    for entry in entries:
+        for alias in entry.get("aliases", []):
+            if aliases.get(alias, entry["name"]) != entry["name"]:
+                raise ValueError(f"{label}：「{alias}」同时指向「{aliases[alias]}」和「{entry['name']}」")
+            aliases[alias] = entry["name"]
     return WordTable(label, names, aliases)
 
 

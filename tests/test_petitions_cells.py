@@ -1,5 +1,6 @@
 """models.petitions: a 督察信访 ledger row's cells → a Piece (domain.md §9), and the words refused by name."""
 
+import tomllib
 from datetime import date
 
 import pytest
@@ -17,7 +18,9 @@ from models.petitions import (
     parse_regions,
     parse_types,
     split_cell,
+    vocabulary_from_data,
 )
+from models.vocabulary import RESOURCES
 
 VOCAB = load_petition_vocabulary()
 DEC14 = date(2021, 12, 14)
@@ -172,3 +175,13 @@ def test_record_round_trip():
     assert record["regions"] == ["漳州台商投资区", "漳州高新区"]
     assert record["deadline"] == "2021-12-29" and record["deadline_days"] == 15
     assert Piece.from_record(record) == piece
+
+
+def test_a_city_adds_its_own_type_alias_and_a_word_for_two_types_is_refused():
+    data = tomllib.loads((RESOURCES / "petitions.toml").read_text(encoding="utf-8"))
+    data["type"][-1]["aliases"].append("辐射")
+    city = vocabulary_from_data(data, VOCAB.regions)
+    assert parse_types("水、辐射", city) == ("水", "其他")
+    data["type"][0]["aliases"].append("辐射")
+    with pytest.raises(ValueError, match="「辐射」同时指向「水」和「其他」"):
+        vocabulary_from_data(data, VOCAB.regions)
