@@ -199,6 +199,30 @@ def petition_stats(
     }
 
 
+def batch_rows(batches: Iterable[Batch], pieces: Iterable[Piece], *, as_of: date) -> list[dict]:
+    """One line per batch for ``petitions list`` and the page's batch list, newest batch first."""
+    pieces = list(pieces)
+    out = []
+    for batch in sorted(batches, key=lambda b: b.number, reverse=True):
+        own = [p for p in pieces if p.batch == batch.number]
+        kept = counted(own)
+        closed = sum(p.is_closed(as_of) for p in kept)
+        out.append(
+            {
+                "batch": batch.number,
+                "handed_over": batch.handed_over.isoformat(),
+                "body": batch.body,
+                "pieces": len(kept),
+                "duplicates": len(own) - len(kept),
+                "transferred": sum(bool(p.unit) for p in kept),
+                "closed": closed,
+                "closure_rate": fmt2(rate(closed, len(kept))),
+                "overdue": sum(p.is_overdue(as_of) for p in kept),
+            }
+        )
+    return out
+
+
 def type_region_table(pieces: Iterable[Piece], vocab: PetitionVocabulary | None = None) -> dict:
     """Counted pieces by type × region (a piece with two types and two regions is in four cells), with the
     totals of :func:`count_labels` as the margins: the table the 督察信访 page shows beside the paragraph."""

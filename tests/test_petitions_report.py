@@ -12,6 +12,7 @@ from models.petition_report import (
     Batch,
     PetitionError,
     batch_paragraph,
+    batch_rows,
     count_labels,
     overdue_pieces,
     petition_stats,
@@ -277,6 +278,25 @@ def test_rates_round_half_up_and_are_null_without_pieces():
     assert petition_stats(pieces, as_of=date(2021, 12, 31))["closure_rate"] == "3.13"  # 3.125, not banker's 3.12
     empty = petition_stats([piece("1", duplicate="是")], as_of=date(2021, 12, 31))
     assert (empty["pieces"], empty["duplicates"], empty["closure_rate"], empty["types"]) == (0, 1, None, [])
+
+
+def test_batch_list_newest_first():
+    batch, pieces = demo_batch8()
+    ninth = Batch(9, date(2021, 12, 21), "省生态环境保护督察组")
+    rows = batch_rows([batch, ninth], [*pieces, piece("9-1", batch=9)], as_of=date(2022, 1, 5))
+    assert rows[0] == {
+        "batch": 9,
+        "handed_over": "2021-12-21",
+        "body": "省生态环境保护督察组",
+        "pieces": 1,
+        "duplicates": 0,
+        "transferred": 1,
+        "closed": 0,
+        "closure_rate": "0.00",
+        "overdue": 0,
+    }
+    assert (rows[1]["batch"], rows[1]["pieces"], rows[1]["duplicates"], rows[1]["closed"]) == (8, 17, 3, 10)
+    assert (rows[1]["closure_rate"], rows[1]["overdue"]) == ("58.82", 4)
 
 
 def test_type_by_region_table_of_the_demo_batch():
