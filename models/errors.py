@@ -31,3 +31,14 @@ class RuleSetError(UserFacingError):
 
 class AdjustmentError(UserFacingError):
     """A manual adjustment that cannot be recorded or reversed."""
+
+
+class CellValueError(UserFacingError, ValueError):
+    """One ledger cell the domain rules refuse: an unknown type or region word, a bad 是否重复, a deadline that is
+    neither a date nor a day count. str() is the Chinese reason naming the word; ``field`` is the canonical
+    field, so an importer can turn it into a rejected row with its row and column."""
+
+    def __init__(self, field: str, reason: str, word: str | None = None):
+        self.field = field
+        self.word = word
+        super().__init__(reason)
