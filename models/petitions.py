@@ -20,7 +20,8 @@ from pathlib import Path
 from models.errors import CellValueError
 from models.ledger_cells import as_date, cell_text, is_blank, optional_text, split_cell
 from models.numbers import parse_chinese_numeral
-from models.vocabulary import RESOURCES, WordTable, load_regions, match_key, read_toml, table_from_entries
+from models.store import RESOURCES
+from models.vocabulary import WordTable, load_regions, match_key, read_toml, table_from_entries
 
 # A 办理时限 given as a number of natural days: 15, 15天, 15日, 15个自然日.
 _DAYS = re.compile(r"(\d+)\s*(?:个)?\s*(?:自然)?\s*[天日]?")

@@ -20,7 +20,8 @@ from pathlib import Path
 from models.errors import CellValueError
 from models.ledger_cells import as_date, cell_text, optional_text
 from models.numbers import fmt2, rate
-from models.vocabulary import RESOURCES, WordTable, load_regions, read_toml, table_from_entries
+from models.store import RESOURCES
+from models.vocabulary import WordTable, load_regions, read_toml, table_from_entries
 
 RECTIFIED, NOT_RECTIFIED, REBOUND = "已整改", "未整改", "反弹"
 RESULTS = (RECTIFIED, NOT_RECTIFIED, REBOUND)

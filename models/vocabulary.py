@@ -3,7 +3,8 @@
 Why a module: the 督察信访 pieces name problem types and regions (domain.md §9), the 创城回头看 rows name a
 district and a result (§10); each ledger writes them its own way (高新区 for 漳州高新区, 水 for 水环境问题).
 Figures are listed in the table's order, and a word outside the table is refused with its name, never
-guessed. The tables are data: resources/regions.toml here, the ledgers' own words in their own files.
+guessed. The tables are data: resources/regions.toml here (models.regions builds the 两违 towns and its
+lenient lookup on the same table), the ledgers' own words in their own files.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from models.errors import CellValueError
-
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from models.store import RESOURCES
 
 
 def match_key(text: str) -> str:

@@ -20,7 +20,7 @@ from models.petitions import (
     split_cell,
     vocabulary_from_data,
 )
-from models.vocabulary import RESOURCES
+from models.store import RESOURCES
 
 VOCAB = load_petition_vocabulary()
 DEC14 = date(2021, 12, 14)
