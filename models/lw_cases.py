@@ -112,7 +112,7 @@ def case_from_row(row: Mapping[str, object]) -> LwCase:
             text = None if value is None else str(value).strip()
             values[f.name] = text or None
     if not values["case_no"]:
-        raise LwValueError("两违案件缺少案件编号")
+        raise LwValueError("case_no", "两违案件缺少案件编号")
     return LwCase(**values)  # type: ignore[arg-type]
 
 
@@ -142,14 +142,14 @@ def _whole_days(value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise LwValueError(f"延期天数「{value}」不是整数")
+        raise LwValueError("extension_days", f"延期天数「{value}」不是整数", str(value))
     text = str(value).strip().removesuffix("天").removesuffix("日").strip()
     try:
         number = float(text)
     except ValueError:
-        raise LwValueError(f"延期天数「{value}」不是整数") from None
+        raise LwValueError("extension_days", f"延期天数「{value}」不是整数", str(value)) from None
     if not number.is_integer() or number < 0:
-        raise LwValueError(f"延期天数「{value}」应为非负整数")
+        raise LwValueError("extension_days", f"延期天数「{value}」应为非负整数", str(value))
     return int(number)
 
 

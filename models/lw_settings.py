@@ -8,12 +8,12 @@ Every figure echoes the values it was computed with (`definitions`).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from models.errors import UserFacingError
+from models.errors import CellValueError, UserFacingError
 from models.store import get_setting, load_toml
+from models.vocabulary import match_key
 
 SETTING_KEY = "lw_rules"
 RESOURCE = "lw_rules.toml"
@@ -26,27 +26,24 @@ class LwSettingsError(UserFacingError):
     """A stored or shipped 两违 rule value that cannot be used (names the key)."""
 
 
-class LwValueError(ValueError):
+class LwValueError(CellValueError):
     """A cell the 两违 rules cannot read (an unknown level or result word, days that are not a whole number, a
-    missing case number); str() is the Chinese reason. The importer turns it into a rejected row naming the
-    row and column."""
+    missing case number); str() is the Chinese reason and ``field`` the canonical field, so the importer turns
+    it into a rejected row naming the row and column."""
 
 
-def _key(text: str) -> str:
-    """Words compare after trimming and NFKC, so 县（区） equals 县(区)."""
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-def _match(text: str | None, what: str, choices: tuple[tuple[str, tuple[str, ...]], ...], note: str = "") -> str | None:
+def _match(
+    text: str | None, field: str, what: str, choices: tuple[tuple[str, tuple[str, ...]], ...], note: str = ""
+) -> str | None:
     """The canonical word whose list holds `text` (blank → None); an unknown word raises LwValueError."""
-    if text is None or not _key(str(text)):
+    if text is None or not match_key(str(text)):
         return None
-    word = _key(str(text))
+    word = match_key(str(text))
     for canonical, words in choices:
-        if word in {_key(w) for w in words}:
+        if word in {match_key(w) for w in words}:
             return canonical
     known = "；".join(f"{canonical}：{'、'.join(words)}" for canonical, words in choices)
-    raise LwValueError(f"{what}「{text}」无法识别（{known}{note}）")
+    raise LwValueError(field, f"{what}「{text}」无法识别（{known}{note}）", str(text))
 
 
 @dataclass(frozen=True)
@@ -76,8 +73,8 @@ class LwSettings:
             raise LwSettingsError(f"两违严重超期阈值应不小于 1（如 2 即 200%），收到「{self.serious_over}」")
         if not isinstance(self.county_max_days, int) or self.county_max_days < 0:
             raise LwSettingsError(f"县级可审批的延期天数应为非负整数，收到「{self.county_max_days}」")
-        levels = [_key(w) for w in self.county_words + self.city_words]
-        results = [_key(w) for w in self.approved_words + self.refused_words]
+        levels = [match_key(w) for w in self.county_words + self.city_words]
+        results = [match_key(w) for w in self.approved_words + self.refused_words]
         for words, what in ((levels, "审批层级"), (results, "审批结果")):
             twice = sorted({w for w in words if words.count(w) > 1})
             if twice:
@@ -89,20 +86,24 @@ class LwSettings:
 
     def level(self, text: str | None) -> str | None:
         """An export's approval-level word → 县级 | 市级; blank → None; an unknown word raises LwValueError."""
-        return _match(text, "延期审批层级", ((COUNTY, self.county_words), (CITY, self.city_words)))
+        return _match(text, "extension_level", "延期审批层级", ((COUNTY, self.county_words), (CITY, self.city_words)))
 
     def result(self, text: str | None) -> str | None:
         """An export's result word → 同意 | 不同意; blank → None (pending); an unknown word raises LwValueError."""
         return _match(
-            text, "延期审批结果", ((APPROVED, self.approved_words), (REFUSED, self.refused_words)), "；空白为待审批"
+            text,
+            "extension_result",
+            "延期审批结果",
+            ((APPROVED, self.approved_words), (REFUSED, self.refused_words)),
+            "；空白为待审批",
         )
 
     def department(self, text: str | None) -> str | None:
         """An export's department name → its display name (城管局 → 城管); other names as given, trimmed."""
         if text is None or not str(text).strip():
             return None
-        aliases = {_key(a): name for a, name in self.department_aliases.items()}
-        return aliases.get(_key(str(text)), str(text).strip())
+        aliases = {match_key(a): name for a, name in self.department_aliases.items()}
+        return aliases.get(match_key(str(text)), str(text).strip())
 
     def definitions(self) -> dict:
         """The settings as echoed in every 两违 output."""
