@@ -37,17 +37,21 @@ class HeaderConfig:
         return cls(data["labels"], data["required"], data["aliases"], data.get("remembered", {}))
 
 
-def load_header_config(db) -> HeaderConfig:
+def load_header_config(db, stream: str = "cases") -> HeaderConfig:
+    """One stream's alias table and remembered mappings (imports.stream names: cases, lw, petitions, rectify)."""
     labels, required, aliases = {}, [], {}
-    for name, label, is_required in db.execute("SELECT field, label, required FROM header_fields ORDER BY rowid"):
+    rows = db.execute("SELECT field, label, required FROM header_fields WHERE stream = ? ORDER BY rowid", (stream,))
+    for name, label, is_required in rows:
         labels[name] = label
         aliases[name] = []
         if is_required:
             required.append(name)
-    for name, alias in db.execute("SELECT field, alias FROM header_aliases ORDER BY field, priority"):
+    rows = db.execute("SELECT field, alias FROM header_aliases WHERE stream = ? ORDER BY field, priority", (stream,))
+    for name, alias in rows:
         aliases.setdefault(name, []).append(alias)
         labels.setdefault(name, name)
-    remembered = {sig: json.loads(m) for sig, m in db.execute("SELECT signature, mapping FROM header_mappings")}
+    rows = db.execute("SELECT signature, mapping FROM header_mappings WHERE stream = ?", (stream,))
+    remembered = {sig: json.loads(m) for sig, m in rows}
     return HeaderConfig(labels, required, aliases, remembered)
 
 
@@ -170,13 +174,18 @@ def is_total_row(cells: list) -> bool:
     return False
 
 
-def save_mapping(db, headers: list[str], mapping: dict[str, str]) -> None:
+def save_mapping(db, headers: list[str], mapping: dict[str, str], stream: str = "cases") -> None:
     """Remember the user's corrected mapping (field -> header text) for this header signature."""
     from models.store import transaction  # not at module level: the parser child has no use for sqlite-utils
 
     with transaction(db):
         db.execute(
-            "INSERT INTO header_mappings(signature, mapping, saved_at) VALUES (?,?,?)"
-            " ON CONFLICT(signature) DO UPDATE SET mapping = excluded.mapping, saved_at = excluded.saved_at",
-            (signature(headers), json.dumps(mapping, ensure_ascii=False), datetime.now().isoformat(" ", "seconds")),
+            "INSERT INTO header_mappings(stream, signature, mapping, saved_at) VALUES (?,?,?,?)"
+            " ON CONFLICT(stream, signature) DO UPDATE SET mapping = excluded.mapping, saved_at = excluded.saved_at",
+            (
+                stream,
+                signature(headers),
+                json.dumps(mapping, ensure_ascii=False),
+                datetime.now().isoformat(" ", "seconds"),
+            ),
         )

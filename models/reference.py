@@ -16,7 +16,7 @@ import sqlite_utils
 
 from models.errors import UserFacingError
 from models.records import CASE_FIELDS, KINDS
-from models.store import transaction
+from models.store import CASES, transaction
 from models.workcalendar import LIMIT_UNITS
 
 
@@ -49,19 +49,23 @@ class HolidayOverride:
 # ---------------------------------------------------------------- header aliases
 
 
-def header_fields(db: sqlite_utils.Database) -> list[tuple[str, str, bool]]:
-    """(field, label, required) in the order the importer knows them."""
-    return [(f, label, bool(req)) for f, label, req in db.execute("SELECT field, label, required FROM header_fields")]
+def header_fields(db: sqlite_utils.Database, stream: str = CASES) -> list[tuple[str, str, bool]]:
+    """(field, label, required) of one stream's columns, in the order the importer knows them."""
+    rows = db.execute("SELECT field, label, required FROM header_fields WHERE stream = ? ORDER BY rowid", (stream,))
+    return [(f, label, bool(req)) for f, label, req in rows]
 
 
-def list_header_aliases(db: sqlite_utils.Database) -> list[HeaderAlias]:
-    rows = db.execute("SELECT field, alias, priority FROM header_aliases ORDER BY field, priority, alias")
+def list_header_aliases(db: sqlite_utils.Database, stream: str = CASES) -> list[HeaderAlias]:
+    rows = db.execute(
+        "SELECT field, alias, priority FROM header_aliases WHERE stream = ? ORDER BY field, priority, alias", (stream,)
+    )
     return [HeaderAlias(*r) for r in rows.fetchall()]
 
 
-def save_header_aliases(db: sqlite_utils.Database, aliases: list[HeaderAlias]) -> int:
-    """Replace the alias table. A header text may stand for one field only; every required field keeps one."""
-    known = set(CASE_FIELDS) | {f for f, _l, _r in header_fields(db)}
+def save_header_aliases(db: sqlite_utils.Database, aliases: list[HeaderAlias], stream: str = CASES) -> int:
+    """Replace one stream's alias table. A header text may stand for one field only; every required field
+    keeps one."""
+    known = {f for f, _l, _r in header_fields(db, stream)} | (set(CASE_FIELDS) if stream == CASES else set())
     seen: dict[str, str] = {}
     clean: list[HeaderAlias] = []
     for number, a in enumerate(aliases, start=1):
@@ -80,14 +84,15 @@ def save_header_aliases(db: sqlite_utils.Database, aliases: list[HeaderAlias]) -
             continue
         seen[alias] = field
         clean.append(HeaderAlias(field, alias, int(a.priority)))
-    for field, label, required in header_fields(db):
+    for field, label, required in header_fields(db, stream):
         if required and field not in seen.values():
             raise ReferenceTableError(f"必需字段「{label}」至少要保留一个表头别名")
     with transaction(db):
-        db.execute("DELETE FROM header_aliases")
+        db.execute("DELETE FROM header_aliases WHERE stream = ?", (stream,))
         for a in clean:
             db.execute(
-                "INSERT INTO header_aliases(field, alias, priority) VALUES (?,?,?)", (a.field, a.alias, a.priority)
+                "INSERT INTO header_aliases(stream, field, alias, priority) VALUES (?,?,?,?)",
+                (stream, a.field, a.alias, a.priority),
             )
     return len(clean)
 

@@ -23,6 +23,16 @@ from models.bundled import resources_root
 APP_NAME = "chengguan-console"
 RESOURCES = resources_root()
 
+# The supervision streams the store holds (architecture.md "several streams, one machinery"): the name in
+# imports.stream and the header tables -> the resource file whose [fields] seed that stream's header aliases.
+CASES = "cases"
+HEADER_RESOURCES = {
+    CASES: "header_aliases.toml",
+    "lw": "lw_header_aliases.toml",
+    "petitions": "petitions.toml",
+    "rectify": "rectify.toml",
+}
+
 # Each migration runs in one transaction and bumps PRAGMA user_version by one.
 MIGRATIONS: list[str] = [
     # 1: the case store, import audit, reference tables
@@ -245,6 +255,180 @@ MIGRATIONS: list[str] = [
     CREATE INDEX idx_cases_accepted ON cases(channel, source, reported_at, cancelled) WHERE cancelled = 0;
     ALTER TABLE imports ADD COLUMN raw_headers TEXT;  -- JSON list: the keys of this import's raw rows
     """,
+    # 4: the other supervision streams (domain.md §8–10) beside the city cases: 两违 cases and their extension
+    # requests, 督察信访 batches and pieces (types and regions many-to-many), 创城回头看 rows. Like `cases`,
+    # nothing is ever deleted: a row a later import changes keeps its previous version in its *_history
+    # table. `imports.stream` says which stream an import was (params: its arguments, e.g. the batch); the
+    # header alias tables and remembered mappings gain a stream column, so each stream's columns are edited
+    # like the case columns.
+    """
+    ALTER TABLE imports ADD COLUMN stream TEXT NOT NULL DEFAULT 'cases';  -- cases | lw | petitions | rectify
+    ALTER TABLE imports ADD COLUMN params TEXT;                           -- JSON: the stream's import arguments
+
+    CREATE TABLE header_fields_v4 (
+        stream TEXT NOT NULL DEFAULT 'cases',
+        field TEXT NOT NULL,
+        label TEXT NOT NULL,
+        required INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (stream, field)
+    );
+    INSERT INTO header_fields_v4(stream, field, label, required)
+        SELECT 'cases', field, label, required FROM header_fields ORDER BY rowid;
+    DROP TABLE header_fields;
+    ALTER TABLE header_fields_v4 RENAME TO header_fields;
+    CREATE TABLE header_aliases_v4 (
+        stream TEXT NOT NULL DEFAULT 'cases',
+        field TEXT NOT NULL,
+        alias TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        PRIMARY KEY (stream, field, alias)
+    );
+    INSERT INTO header_aliases_v4(stream, field, alias, priority)
+        SELECT 'cases', field, alias, priority FROM header_aliases;
+    DROP TABLE header_aliases;
+    ALTER TABLE header_aliases_v4 RENAME TO header_aliases;
+    CREATE TABLE header_mappings_v4 (
+        stream TEXT NOT NULL DEFAULT 'cases',
+        signature TEXT NOT NULL,
+        mapping TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (stream, signature)
+    );
+    INSERT INTO header_mappings_v4(stream, signature, mapping, saved_at)
+        SELECT 'cases', signature, mapping, saved_at FROM header_mappings;
+    DROP TABLE header_mappings;
+    ALTER TABLE header_mappings_v4 RENAME TO header_mappings;
+
+    CREATE TABLE lw_cases (
+        case_no TEXT PRIMARY KEY,
+        county TEXT,
+        town TEXT,
+        department TEXT,
+        violation_type TEXT,
+        source TEXT,
+        received_at TEXT,          -- 接收时间: starts 核查, puts the case in its period
+        verifier TEXT,
+        verified_at TEXT,
+        dispatched_at TEXT,
+        disposer TEXT,
+        disposed_at TEXT,
+        close_applied_at TEXT,
+        supervisor TEXT,
+        closed_at TEXT,
+        current_step TEXT,
+        raw TEXT NOT NULL,         -- JSON object: header -> cell text of the case's last row in its export
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        row_no INTEGER NOT NULL
+    );
+    CREATE INDEX idx_lw_cases_received ON lw_cases(received_at);
+    CREATE TABLE lw_extensions (
+        case_no TEXT NOT NULL REFERENCES lw_cases(case_no),
+        position INTEGER NOT NULL, -- the request's row among its case's rows in the export (1-based)
+        days INTEGER,              -- natural days asked for
+        level TEXT,                -- 县级 | 市级 | NULL
+        result TEXT,               -- 同意 | 不同意 | NULL (pending)
+        decided_at TEXT,           -- 延期审批时间, when the export gives it
+        raw TEXT NOT NULL,
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        row_no INTEGER NOT NULL,
+        PRIMARY KEY (case_no, position)
+    );
+    CREATE TABLE lw_case_history (
+        id INTEGER PRIMARY KEY,
+        case_no TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by_import INTEGER NOT NULL REFERENCES imports(id),
+        old TEXT NOT NULL          -- JSON: the whole previous row
+    );
+    CREATE INDEX idx_lw_case_history ON lw_case_history(case_no);
+    CREATE TABLE lw_extension_history (
+        id INTEGER PRIMARY KEY,
+        case_no TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by_import INTEGER NOT NULL REFERENCES imports(id),
+        old TEXT NOT NULL
+    );
+    CREATE INDEX idx_lw_extension_history ON lw_extension_history(case_no, position);
+
+    CREATE TABLE petition_batches (
+        batch INTEGER PRIMARY KEY, -- 第八批 = 8
+        handed_over TEXT NOT NULL, -- YYYY-MM-DD
+        body TEXT NOT NULL,        -- who handed it over (省生态环境保护督察组)
+        import_id INTEGER NOT NULL REFERENCES imports(id)
+    );
+    CREATE TABLE petition_batch_history (
+        id INTEGER PRIMARY KEY,
+        batch INTEGER NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by_import INTEGER NOT NULL REFERENCES imports(id),
+        old TEXT NOT NULL
+    );
+    CREATE TABLE petition_pieces (
+        batch INTEGER NOT NULL REFERENCES petition_batches(batch),
+        piece_no TEXT NOT NULL,
+        duplicate INTEGER NOT NULL DEFAULT 0,  -- 是否重复: kept, not counted
+        unit TEXT,                 -- 转办单位
+        deadline TEXT,             -- 办理时限 as a date (YYYY-MM-DD)
+        deadline_days INTEGER,     -- when the ledger gave 办理时限 as a number of natural days
+        closed_on TEXT,            -- 办结时间 (YYYY-MM-DD)
+        result TEXT,
+        content TEXT,
+        raw TEXT NOT NULL,
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        row_no INTEGER NOT NULL,
+        PRIMARY KEY (batch, piece_no)
+    );
+    CREATE TABLE petition_piece_types (
+        batch INTEGER NOT NULL,
+        piece_no TEXT NOT NULL,
+        type TEXT NOT NULL,        -- the short type name (水, 大气, …)
+        PRIMARY KEY (batch, piece_no, type),
+        FOREIGN KEY (batch, piece_no) REFERENCES petition_pieces(batch, piece_no)
+    );
+    CREATE TABLE petition_piece_regions (
+        batch INTEGER NOT NULL,
+        piece_no TEXT NOT NULL,
+        region TEXT NOT NULL,      -- the canonical region name
+        PRIMARY KEY (batch, piece_no, region),
+        FOREIGN KEY (batch, piece_no) REFERENCES petition_pieces(batch, piece_no)
+    );
+    CREATE TABLE petition_piece_history (
+        id INTEGER PRIMARY KEY,
+        batch INTEGER NOT NULL,
+        piece_no TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by_import INTEGER NOT NULL REFERENCES imports(id),
+        old TEXT NOT NULL          -- JSON: the previous piece with its types and regions
+    );
+    CREATE INDEX idx_petition_piece_history ON petition_piece_history(batch, piece_no);
+
+    CREATE TABLE rectify_rows (
+        problem_no TEXT NOT NULL,
+        checked_on TEXT NOT NULL DEFAULT '',  -- 回头看日期 (YYYY-MM-DD); '' for a problem not yet re-checked
+        inspected_on TEXT,
+        site TEXT,
+        district TEXT,
+        category TEXT,
+        description TEXT,
+        unit TEXT,
+        due_on TEXT,               -- 整改时限; NULL: never due
+        result TEXT,               -- 已整改 | 未整改 | 反弹 | NULL (no round)
+        raw TEXT NOT NULL,
+        import_id INTEGER NOT NULL REFERENCES imports(id),
+        row_no INTEGER NOT NULL,
+        PRIMARY KEY (problem_no, checked_on)
+    );
+    CREATE TABLE rectify_row_history (
+        id INTEGER PRIMARY KEY,
+        problem_no TEXT NOT NULL,
+        checked_on TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_by_import INTEGER NOT NULL REFERENCES imports(id),
+        old TEXT NOT NULL
+    );
+    CREATE INDEX idx_rectify_row_history ON rectify_row_history(problem_no, checked_on);
+    """,
 ]
 
 
@@ -415,15 +599,18 @@ def seed_reference_tables(db: sqlite_utils.Database) -> None:
         if not db.execute("SELECT 1 FROM category_aliases LIMIT 1").fetchone():
             for alias, name in load_toml("category_aliases.toml")["aliases"].items():
                 db.execute("INSERT INTO category_aliases(alias, name) VALUES (?,?)", (alias, name))
-        if not db.execute("SELECT 1 FROM header_fields LIMIT 1").fetchone():
-            for field, spec in load_toml("header_aliases.toml")["fields"].items():
+        for stream, resource in HEADER_RESOURCES.items():
+            if db.execute("SELECT 1 FROM header_fields WHERE stream = ? LIMIT 1", (stream,)).fetchone():
+                continue
+            for field, spec in load_toml(resource)["fields"].items():
                 db.execute(
-                    "INSERT INTO header_fields(field, label, required) VALUES (?,?,?)",
-                    (field, spec["label"], int(spec.get("required", False))),
+                    "INSERT INTO header_fields(stream, field, label, required) VALUES (?,?,?,?)",
+                    (stream, field, spec["label"], int(spec.get("required", False))),
                 )
                 for priority, alias in enumerate(spec["aliases"]):
                     db.execute(
-                        "INSERT INTO header_aliases(field, alias, priority) VALUES (?,?,?)", (field, alias, priority)
+                        "INSERT INTO header_aliases(stream, field, alias, priority) VALUES (?,?,?,?)",
+                        (stream, field, alias, priority),
                     )
         time_limits = RESOURCES / "time_limits.toml"
         if time_limits.exists() and not db.execute("SELECT 1 FROM time_limits LIMIT 1").fetchone():
