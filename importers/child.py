@@ -5,7 +5,8 @@ files (upstream calamine issues #693, #714) and holds a whole sheet in memory, s
 spreadsheet in its own process: a child that dies means a refused file, and its memory is returned when it
 exits. The staging file carries rows, rejected rows, skipped rows and a meta table; the parent merges it.
 Progress goes to stdout as lines ``P done total``. The rows go into chunk files (``rows-N.db``, announced as
-``C N rows``) so the parent merges one chunk while the child converts the next.
+``C N rows``) so the parent merges one chunk while the child converts the next. The ledger streams (job
+"stream" other than "cases") stage raw cell rows instead (importers.raw_rows) for the parent to convert.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from importers import headers as hdr
 from importers import values as val
+from importers.raw_rows import RawRowWriter
 from importers.readers import open_sheets
 from importers.rowcode import compile_row_converter, staging_insert_sql
 from models.errors import ImportRefused
@@ -280,6 +282,7 @@ def extract(job: dict, conn: sqlite3.Connection) -> dict:
             missing_message=mapping.missing_message,
             signature=hdr.signature(headers),
             raw_headers=_unique_keys(headers),
+            columns=mapping.columns,
         )
         skipped = [(n, "标题行" if any(c) else "空行") for n, c in head[:index]]
         if preview is not None:
@@ -294,7 +297,8 @@ def extract(job: dict, conn: sqlite3.Connection) -> dict:
         if mapping.missing_message:
             raise ImportRefused(file_name, mapping.missing_message)
         chunk_rows = _chunk_rows(job, path, sheet.total)
-        extractor = Extractor(job, conn, header_cells, mapping, chunk_rows)
+        staging_writer = Extractor if job.get("stream", "cases") == "cases" else RawRowWriter
+        extractor = staging_writer(job, conn, header_cells, mapping, chunk_rows)
         extractor.skipped.extend(skipped)
         total = sheet.total
         done = 0
@@ -327,7 +331,8 @@ def extract(job: dict, conn: sqlite3.Connection) -> dict:
         return meta
     if not saw_data:
         raise ImportRefused(file_name, "文件中没有数据（工作表为空）")
-    raise ImportRefused(file_name, "找不到表头行（前 30 行中没有可识别的列名，如 案件编号、处置单位、上报时间）")
+    hint = job.get("header_hint") or "案件编号、处置单位、上报时间"
+    raise ImportRefused(file_name, f"找不到表头行（前 30 行中没有可识别的列名，如 {hint}）")
 
 
 def run(job: dict) -> int:

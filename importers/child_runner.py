@@ -27,8 +27,20 @@ class ImportCancelled(Exception):
     """Raised internally when cancel() returns True; import_file turns it into report.cancelled."""
 
 
-def job_for(db, path: Path, sniffed: Sniffed, staging: Path, mapping, preview: int | None = None) -> dict:
-    """What the child needs to know: the file, where to stage, the header aliases and the store's alias tables."""
+def job_for(
+    db,
+    path: Path,
+    sniffed: Sniffed,
+    staging: Path,
+    mapping,
+    preview: int | None = None,
+    *,
+    stream: str = "cases",
+    key_field: str = "case_no",
+) -> dict:
+    """What the child needs to know: the file, where to stage, the stream's header aliases and the store's
+    alias tables. A ledger stream (not "cases") is staged as raw cell rows keyed by `key_field`."""
+    config = hdr.load_header_config(db, stream)
     return {
         "path": str(path.resolve()),
         "file_name": path.name,
@@ -36,13 +48,22 @@ def job_for(db, path: Path, sniffed: Sniffed, staging: Path, mapping, preview: i
         "encoding": sniffed.encoding,
         "staging": str(staging),
         "chunk": MERGE_CHUNK,
-        "header_config": hdr.load_header_config(db).to_json(),
+        "stream": stream,
+        "key_field": key_field,
+        "header_hint": None if stream == "cases" else _hint(config),
+        "header_config": config.to_json(),
         "mapping": mapping,
         "unit_aliases": dict(db.execute("SELECT alias, unit FROM unit_aliases").fetchall()),
         "category_aliases": dict(db.execute("SELECT alias, name FROM category_aliases").fetchall()),
         "channels": dict(db.execute("SELECT name, source FROM channels").fetchall()),
         "preview": preview,
     }
+
+
+def _hint(config: hdr.HeaderConfig) -> str:
+    """Column names to suggest when no header row is found: the required ones first, three in all."""
+    names = [*config.required, *(f for f in config.labels if f not in config.required)]
+    return "、".join(config.labels[f] for f in names[:3])
 
 
 def run_child(job: dict, folder: Path, progress: ProgressFn | None, cancel, on_chunk=None) -> dict:
@@ -113,4 +134,9 @@ def first_rejection(staging: Path) -> str:
         row = conn.execute("SELECT row_no, column_name, reason FROM rejected ORDER BY rowid LIMIT 1").fetchone()
     finally:
         conn.close()
-    return f"第 {row[0]} 行「{row[1]}」列：{row[2]}" if row else ""
+    return rejection_text(*row) if row else ""
+
+
+def rejection_text(row_no: int, column: str | None, reason: str) -> str:
+    """A rejected row as one phrase: 第 5 行「上报时间」列：无法识别的日期时间「…」."""
+    return f"第 {row_no} 行「{column}」列：{reason}"

@@ -3,11 +3,10 @@ in case_history, unchanged ones left alone, rejected rows and the import's recor
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
 from pathlib import Path
 
 from importers import headers as hdr
+from importers.audit import now_text, open_import_row, record_outcome
 from importers.child import chunk_path
 from importers.child_runner import ImportCancelled
 from importers.report import ImportReport
@@ -64,10 +63,6 @@ _UPSERT = (
 )
 
 
-def now_text() -> str:
-    return datetime.now().isoformat(" ", "seconds")
-
-
 class Merger:
     """Merges the child's row chunks as they are announced, in one transaction opened by the first chunk
     (the store is not locked while the child is still loading the workbook), so the merge of one chunk
@@ -90,21 +85,8 @@ class Merger:
     def _begin(self) -> None:
         if self.import_id is not None:
             return
-        conn, a = self.conn, self.audit
-        conn.execute("BEGIN IMMEDIATE")
-        self.import_id = conn.execute(
-            "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, started_at, outcome)"
-            " VALUES (?,?,?,?,?,?,?, 'ok')",
-            (
-                a["file_name"],
-                a["file_path"],
-                a["size"],
-                a["sha256"],
-                self.report.format,
-                self.report.encoding,
-                a["started_at"],
-            ),
-        ).lastrowid
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.import_id = open_import_row(self.conn, self.audit, self.report)
 
     def chunk(self, index: int) -> None:
         """Merge rows-<index>.db: count the new cases, keep the old versions of changed ones, upsert."""
@@ -145,25 +127,7 @@ class Merger:
         report.rejected = int(meta.get("rejected") or 0)
         report.skipped_rows = [tuple(s) for s in meta.get("skipped") or []]
         report.message = report.summary_text()
-        conn.execute(
-            "UPDATE imports SET sheet=?, header_row=?, mapping=?, skipped_rows=?, raw_headers=?, rows_read=?,"
-            " inserted=?, updated=?, unchanged=?, rejected=?, finished_at=?, message=? WHERE id=?",
-            (
-                meta.get("sheet"),
-                meta.get("header_row"),
-                json.dumps(meta.get("mapping") or {}, ensure_ascii=False),
-                json.dumps(meta.get("skipped") or [], ensure_ascii=False),
-                json.dumps(meta.get("raw_headers") or [], ensure_ascii=False),
-                report.rows_read,
-                report.inserted,
-                report.updated,
-                report.unchanged,
-                report.rejected,
-                now_text(),
-                report.message,
-                import_id,
-            ),
-        )
+        record_outcome(conn, import_id, report, meta)
         conn.execute("COMMIT")
         self.close()
 

@@ -9,18 +9,21 @@ was no faster and took twice the memory (tests/bench/NOTES.md).
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from importers import headers as hdr
+from importers.audit import log_refusal, now_text
 from importers.child_runner import ImportCancelled, first_rejection, job_for, run_child
-from importers.merge import Merger, now_text
+from importers.ledger import LedgerStream, import_ledger
+from importers.merge import Merger
 from importers.report import ImportReport, Preview, ProgressFn
 from importers.sniff import sniff
 from models.errors import ImportRefused
-from models.store import transaction
+from models.store import CASES
 
 
 def _hash(path: Path, file_name: str) -> tuple[int, str]:
@@ -36,26 +39,6 @@ def _hash(path: Path, file_name: str) -> tuple[int, str]:
         raise ImportRefused(file_name, f"无法打开文件（{exc.strerror or exc}）") from exc
 
 
-def _log_refusal(db, audit: dict, report: ImportReport) -> None:
-    """cli.md: the refused attempt itself is logged in imports for audit (nothing goes to cases)."""
-    with transaction(db):
-        report.import_id = db.conn.execute(
-            "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, started_at, finished_at,"
-            " outcome, message) VALUES (?,?,?,?,?,?,?,?, 'refused', ?)",
-            (
-                audit["file_name"],
-                audit["file_path"],
-                audit.get("size"),
-                audit.get("sha256"),
-                report.format,
-                report.encoding,
-                audit["started_at"],
-                now_text(),
-                report.message,
-            ),
-        ).lastrowid
-
-
 def import_file(
     db,
     path: Path,
@@ -64,18 +47,28 @@ def import_file(
     progress: ProgressFn | None = None,
     cancel: Callable[[], bool] | None = None,
     mapping: dict[str, str] | None = None,
+    stream: LedgerStream | None = None,
 ) -> ImportReport:
-    """Import one platform export; never raises for a bad file (the report says refused and why)."""
+    """Import one file — a platform case export, or the ledger of `stream` — and never raise for a bad file
+    (the report says refused and why)."""
     path = Path(path)
     started = time.perf_counter()
     report = ImportReport(path.name, None, False, False, False, "")
-    audit = {"file_name": path.name, "file_path": str(path), "started_at": now_text()}
+    if stream is not None:
+        report.stream, report.label = stream.name, stream.label
+    params = stream.params() if stream is not None else None
+    audit = {
+        "file_name": path.name,
+        "file_path": str(path),
+        "started_at": now_text(),
+        "params": json.dumps(params, ensure_ascii=False) if params else None,
+    }
     try:
         audit["size"], audit["sha256"] = _hash(path, path.name)
         earlier = db.execute(
             "SELECT id, COALESCE(finished_at, started_at) FROM imports WHERE sha256 = ? AND outcome = 'ok'"
-            " ORDER BY id LIMIT 1",
-            (audit["sha256"],),
+            " AND stream = ? AND params IS ? ORDER BY id LIMIT 1",
+            (audit["sha256"], report.stream, audit["params"]),
         ).fetchone()
         if earlier is not None:
             report.duplicate = True
@@ -88,29 +81,42 @@ def import_file(
         report.format, report.encoding = sniffed.format, sniffed.encoding
         with tempfile.TemporaryDirectory(prefix="chengguan-import-", ignore_cleanup_errors=True) as folder:
             staging = Path(folder) / "staging.db"
-            merger = Merger(db, report, audit, staging, progress, cancel)
-            try:
-                meta = run_child(
-                    job_for(db, path, sniffed, staging, mapping), Path(folder), progress, cancel, merger.chunk
-                )
+            if stream is not None:
+                job = job_for(db, path, sniffed, staging, mapping, stream=stream.name, key_field=stream.key_field)
+                meta = run_child(job, Path(folder), progress, cancel)
                 report.sheet, report.header_row = meta.get("sheet"), meta.get("header_row")
                 report.child_peak_kb = meta.get("peak_kb")
-                if strict and meta.get("rejected"):
-                    first = first_rejection(staging)
-                    raise ImportRefused(path.name, f"有 {meta['rejected']} 行被拒（--strict 模式），{first}")
-                merger.finish(meta, mapping)
-            finally:
-                merger.close()
+                import_ledger(
+                    db, stream, report, audit, staging, meta, strict=strict, mapping=mapping, progress=progress,
+                    cancel=cancel,
+                )  # fmt: skip
+            else:
+                _import_cases(db, path, report, audit, staging, sniffed, strict, progress, cancel, mapping)
     except ImportRefused as exc:
         report.refused = True
         report.message = str(exc)
-        _log_refusal(db, audit, report)
+        report.import_id = log_refusal(db, audit, report)
     except ImportCancelled:
         report.cancelled = True
         report.import_id = None
         report.message = f"已取消导入「{path.name}」，数据库未改变。"
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _import_cases(db, path, report, audit, staging, sniffed, strict, progress, cancel, mapping) -> None:
+    """The city-case fast path: the child converts and stages chunks that the parent merges as they come."""
+    merger = Merger(db, report, audit, staging, progress, cancel)
+    try:
+        meta = run_child(job_for(db, path, sniffed, staging, mapping), staging.parent, progress, cancel, merger.chunk)
+        report.sheet, report.header_row = meta.get("sheet"), meta.get("header_row")
+        report.child_peak_kb = meta.get("peak_kb")
+        if strict and meta.get("rejected"):
+            first = first_rejection(staging)
+            raise ImportRefused(path.name, f"有 {meta['rejected']} 行被拒（--strict 模式），{first}")
+        merger.finish(meta, mapping)
+    finally:
+        merger.close()
 
 
 def import_files(
@@ -122,6 +128,7 @@ def import_files(
     cancel: Callable[[], bool] | None = None,
     mappings: dict[Path, dict[str, str]] | None = None,
     numbered_progress: bool = False,
+    stream: LedgerStream | None = None,
 ) -> list[ImportReport]:
     """Import several files, each in its own transaction; a cancel stops after the file it interrupted.
 
@@ -133,7 +140,9 @@ def import_files(
         if progress is not None and numbered_progress:
             file_progress = _prefixed(progress, f"[{number}/{len(paths)}] {path.name}")
         mapping = (mappings or {}).get(path)
-        report = import_file(db, path, strict=strict, progress=file_progress, cancel=cancel, mapping=mapping)
+        report = import_file(
+            db, path, strict=strict, progress=file_progress, cancel=cancel, mapping=mapping, stream=stream
+        )
         reports.append(report)
         if report.cancelled or (cancel is not None and cancel()):
             break
@@ -150,14 +159,17 @@ def _prefixed(progress: ProgressFn, prefix: str) -> ProgressFn:
     return file_progress
 
 
-def preview_file(db, path: Path, rows: int = 20) -> Preview:
+def preview_file(db, path: Path, rows: int = 20, stream: LedgerStream | None = None) -> Preview:
     """Header row, mapping and the first rows, for the GUI's correct-the-mapping step (raises ImportRefused)."""
     path = Path(path)
     sniffed = sniff(path, path.name)
+    name = stream.name if stream is not None else CASES
+    key_field = stream.key_field if stream is not None else "case_no"
     with tempfile.TemporaryDirectory(prefix="chengguan-preview-", ignore_cleanup_errors=True) as folder:
         staging = Path(folder) / "staging.db"
-        meta = run_child(job_for(db, path, sniffed, staging, None, preview=rows), Path(folder), None, None)
-    config = hdr.load_header_config(db)
+        job = job_for(db, path, sniffed, staging, None, preview=rows, stream=name, key_field=key_field)
+        meta = run_child(job, Path(folder), None, None)
+    config = hdr.load_header_config(db, name)
     return Preview(
         file_name=path.name,
         format=sniffed.format,

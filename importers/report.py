@@ -29,15 +29,20 @@ class ImportReport:
     child_peak_kb: int | None = None
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # data-quality notes (e.g. cases with no time limit)
+    stream: str = "cases"  # imports.stream: cases | lw | petitions | rectify
+    label: str = ""  # what the file held, for the summary ("两违案件台账"); blank for city cases
+    notes: list[str] = field(default_factory=list)  # what a ledger import wrote besides its rows
 
     def summary_text(self) -> str:
         """One Chinese paragraph per file, as the CLI prints it."""
         if self.refused or self.duplicate or self.cancelled:
             return self.message
         text = (
-            f"已导入「{self.file_name}」：读取 {self.rows_read} 行，新增 {self.inserted}，更新 {self.updated}，"
-            f"未变 {self.unchanged}，被拒 {self.rejected} 行"
+            f"已导入{self.label}「{self.file_name}」：读取 {self.rows_read} 行，新增 {self.inserted}，"
+            f"更新 {self.updated}，未变 {self.unchanged}，被拒 {self.rejected} 行"
         )
+        if self.notes:
+            text += "（" + "；".join(self.notes) + "）"
         if self.skipped_rows:
             text += "；跳过 " + describe_skipped(self.skipped_rows)
         text += "。"

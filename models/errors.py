@@ -38,6 +38,8 @@ class CellValueError(UserFacingError, ValueError):
     neither a date nor a day count. str() is the Chinese reason naming the word; ``field`` is the canonical
     field, so an importer can turn it into a rejected row with its row and column."""
 
+    refuses_file = False  # True: the whole file is refused (e.g. a petition batch that is not the one imported)
+
     def __init__(self, field: str, reason: str, word: str | None = None):
         self.field = field
         self.word = word

@@ -242,6 +242,8 @@ class BatchMismatch(CellValueError):
     """The file's own 批次 / 移交日期 column disagrees with the batch being imported: the whole file is
     refused (domain.md §9), not just the row."""
 
+    refuses_file = True
+
 
 def make_piece(
     cells: Mapping[str, object], *, batch: int, handed_over: date, vocab: PetitionVocabulary | None = None
