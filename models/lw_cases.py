@@ -38,6 +38,7 @@ LW_EXTENSION_FIELDS: dict[str, str] = {
     "extension_days": "int",
     "extension_level": "text",
     "extension_result": "text",
+    "extension_at": "datetime",
 }
 LW_FIELD_LABELS: dict[str, str] = {
     "case_no": "案件编号",
@@ -59,6 +60,7 @@ LW_FIELD_LABELS: dict[str, str] = {
     "extension_days": "申请延期天数",
     "extension_level": "延期审批层级",
     "extension_result": "延期审批结果",
+    "extension_at": "延期审批时间",
 }
 LW_DATETIME_FIELDS = tuple(name for name, kind in LW_CASE_FIELDS.items() if kind == "datetime")
 
@@ -97,6 +99,7 @@ class ExtensionRequest:
     days: int | None
     level: str | None = None
     result: str | None = None
+    decided_at: Moment = None  # 延期审批时间, when the export gives it (shown, never computed with)
 
 
 def case_from_row(row: Mapping[str, object]) -> LwCase:
@@ -135,6 +138,7 @@ def extension_from_row(
         days,
         settings.level(None if level_text is None else str(level_text)),
         settings.result(None if result_text is None else str(result_text)),
+        parse_ts(row.get("extension_at") or None),  # type: ignore[arg-type]
     )
 
 

@@ -31,6 +31,17 @@ from models.workcalendar import WorkCalendar
 
 VERIFY, DISPOSE, REVIEW = STEPS
 ROLES = {VERIFY: "核查员", DISPOSE: "处置员", REVIEW: "督查员"}
+# Each step's start and end fields (处置 starts at 核查完成时间 when 派发时间 is blank) and their labels.
+STEP_FIELDS = {
+    VERIFY: ("received_at", "verified_at"),
+    DISPOSE: ("dispatched_at", "disposed_at"),
+    REVIEW: ("close_applied_at", "closed_at"),
+}
+STEP_LABELS = {
+    VERIFY: ("接收时间", "核查完成时间"),
+    DISPOSE: ("派发时间", "处置完成时间"),
+    REVIEW: ("结案申请时间", "审核结案时间"),
+}
 RATE_NAMES = {VERIFY: "按期核查率", DISPOSE: "按期处置率（两违）", REVIEW: "按期审核率"}
 RATE_KEYS = {VERIFY: "verify_on_time_rate", DISPOSE: "dispose_on_time_rate", REVIEW: "review_on_time_rate"}
 
@@ -170,23 +181,39 @@ def step_deadline(start: datetime, days: int, calendar: WorkCalendar) -> datetim
     return calendar.add_working_seconds(calendar.clock_start(start), days * calendar.day_seconds)
 
 
+def _spans(case: LwCase, calendar: WorkCalendar) -> list[tuple[str, str | None, datetime | None, datetime | None]]:
+    """(step, person, start, end) of the three steps as recorded (domain.md §8)."""
+    received, verified = _moment(case.received_at), end_moment(case.verified_at, calendar)
+    dispatched = _moment(case.dispatched_at)
+    dispose_start = dispatched if dispatched is not None else verified
+    return [
+        (VERIFY, case.verifier, received, verified),
+        (DISPOSE, case.disposer, dispose_start, end_moment(case.disposed_at, calendar)),
+        (REVIEW, case.supervisor, _moment(case.close_applied_at), end_moment(case.closed_at, calendar)),
+    ]
+
+
+def misordered_steps(case: LwCase, calendar: WorkCalendar) -> list[tuple[str, str]]:
+    """(end field, reason) for each step that ends before it starts: the importer rejects such a row."""
+    out = []
+    for name, _person, start, end in _spans(case, calendar):
+        if start is not None and end is not None and end < start:
+            field = STEP_FIELDS[name][1]
+            begin = STEP_LABELS[VERIFY][1] if name == DISPOSE and case.dispatched_at is None else STEP_LABELS[name][0]
+            out.append((field, f"{name}完成时间 {end:%Y-%m-%d %H:%M} 早于{begin} {start:%Y-%m-%d %H:%M}"))
+    return out
+
+
 def case_timeline(
     case: LwCase, requests: Iterable[ExtensionRequest], calendar: WorkCalendar, settings: LwSettings
 ) -> CaseTimeline:
     """The case's steps with their deadlines (extensions applied to 处置) and the judged extensions."""
     decisions = tuple(judge_extensions((r for r in requests if r.case_no == case.case_no), settings))
     honoured_days = sum(d.moved_days for d in decisions)
-    received, verified = _moment(case.received_at), end_moment(case.verified_at, calendar)
-    dispatched = _moment(case.dispatched_at)
-    dispose_start = dispatched if dispatched is not None else verified
-    spans = (
-        (VERIFY, case.verifier, received, verified, 0),
-        (DISPOSE, case.disposer, dispose_start, end_moment(case.disposed_at, calendar), honoured_days),
-        (REVIEW, case.supervisor, _moment(case.close_applied_at), end_moment(case.closed_at, calendar), 0),
-    )
     steps = []
     problems = []
-    for name, person, start, end, extra_days in spans:
+    for name, person, start, end in _spans(case, calendar):
+        extra_days = honoured_days if name == DISPOSE else 0
         limit = settings.limits[name]
         if start is None:
             if end is not None:

@@ -57,7 +57,7 @@ def _write_links(db, spec: VersionedTable, key: list, values: dict) -> None:
     for link in spec.links:
         db.execute(f"DELETE FROM {link.table} WHERE {_where(spec.keys)}", key)
         marks = ", ".join("?" for _ in (*spec.keys, link.column))
-        db.executemany(
+        db.conn.executemany(
             f"INSERT INTO {link.table}({', '.join(spec.keys)}, {link.column}) VALUES ({marks})",
             [(*key, item) for item in values[link.field]],
         )
@@ -103,8 +103,10 @@ def upsert_versioned(db, spec: VersionedTable, values: dict, *, import_id: int, 
 
 
 def history(db, spec: VersionedTable, key: list) -> list[dict]:
-    """A record's previous versions, oldest first: {"replaced_at", "replaced_by_import", "old": {...}}."""
+    """A record's previous versions, oldest first: {"replaced_at", "replaced_by_import", "old": {...}}. A key
+    shorter than the table's gives the versions of every record under it (a case's extension requests)."""
+    where = _where(spec.keys[: len(key)])
     rows = db.execute(
-        f"SELECT replaced_at, replaced_by_import, old FROM {spec.history} WHERE {_where(spec.keys)} ORDER BY id", key
+        f"SELECT replaced_at, replaced_by_import, old FROM {spec.history} WHERE {where} ORDER BY id", key
     ).fetchall()
     return [{"replaced_at": at, "replaced_by_import": by, "old": json.loads(old)} for at, by, old in rows]
