@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from exporters.text_table import pad as _pad
 from exporters.xlsx_common import display_width
 
 MAX_CASES_SHOWN = 10
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - display_width(text))
 
 
 def _change(value: int | None) -> str:
