@@ -33,6 +33,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=False)
 WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
+MIDDLE_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)  # wrapped text beside centred cells
 
 
 def font(*, bold: bool = False, size: float = 10.5) -> Font:
@@ -143,16 +144,22 @@ def wrapped_lines(text: object, width: float) -> int:
     return total
 
 
-def fit_row_heights(ws: Worksheet, widths: dict[int, float], *, first_row: int = 2) -> None:
-    """Set each row's height to fit its wrapped cells in the given columns.
+def fit_row_heights(
+    ws: Worksheet, widths: dict[int, float], *, first_row: int = 2, minimum: float | None = None
+) -> None:
+    """Set each row's height to fit its wrapped cells in the given columns (at least `minimum` points when
+    given: a printed table reads better with some air around one-line rows).
 
     Why: a row without a stored height is not re-measured by LibreOffice when it opens an .xlsx, so
     wrapped case numbers and descriptions printed cut off after their first line.
     """
     for row in range(first_row, ws.max_row + 1):
         lines = max(wrapped_lines(ws.cell(row, column).value, width) for column, width in widths.items())
-        if lines > 1:
-            ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 2)
+        height = lines * LINE_HEIGHT + 2 if lines > 1 else None
+        if minimum is not None:
+            height = max(height or 0, minimum)
+        if height is not None:
+            ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, height)
 
 
 def print_setup(ws, *, title_rows: str | None = None, landscape: bool = False) -> None:
@@ -167,6 +174,33 @@ def print_setup(ws, *, title_rows: str | None = None, landscape: bool = False) -
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     if title_rows:
         ws.print_title_rows = title_rows
+
+
+def page_footer(ws, left: str = "") -> None:
+    """Page numbers at the foot of every printed page (第 1 页，共 3 页), and on the left what the pages are,
+    so a loose page still says where it belongs."""
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
+    if left:
+        ws.oddFooter.left.text = left.replace("&", "&&")
+        ws.oddFooter.left.size = 9
+
+
+def note_block(ws, lines: list[str], widths: list[float], *, heading: str = "说明") -> None:
+    """A 说明 under a table: a bold heading, then each line merged across the table's columns and as tall as
+    its wrapped text (LibreOffice does not size merged rows by itself)."""
+    ws.append([])
+    ws.append([heading])
+    ws.cell(ws.max_row, 1).font = font(bold=True)
+    total = sum(widths)
+    for text in lines:
+        ws.append([text])
+        row = ws.max_row
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        cell = ws.cell(row, 1)
+        cell.alignment = WRAP
+        cell.font = font(size=10)
+        ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, wrapped_lines(text, total) * LINE_HEIGHT + 4)
 
 
 def style_header(cells: Iterable) -> None:
