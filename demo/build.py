@@ -1,4 +1,5 @@
-"""The demo months as platform-style .xlsx exports, and the one-call demo build through the real importer."""
+"""The demo months as platform-style .xlsx exports, and the one-call demo build through the real importer
+(the city cases of 2021-09..11, then the 两违, 督察信访 and 创城回头看 ledgers of demo.ledgers)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from demo.generator import iter_month_cases
+from demo.ledgers import import_demo_ledgers
 from demo.xlsx_writer import write_case_export
 from importers.pipeline import import_files
 from importers.report import ProgressFn
@@ -39,7 +41,7 @@ def write_demo_exports(folder: Path, progress: ProgressFn | None = None) -> list
 
 
 def build_demo(db, progress: ProgressFn | None = None) -> list:
-    """Generate the demo exports into a temporary folder and import them through the real importer.
+    """Generate the demo exports and ledgers into a temporary folder and import them through the real importers.
 
     Why through the importer: the demo then exercises exactly the path a user's own export takes. Why a
     writer thread: the next month is written while the importer's child process parses the previous one
@@ -55,4 +57,7 @@ def build_demo(db, progress: ProgressFn | None = None) -> list:
                 progress(number, len(DEMO_MONTHS), f"生成 {year}年{month}月 演示导出文件")
             path = future.result()
             reports.extend(import_files(db, [path], progress=progress))
+        if progress:
+            progress(len(DEMO_MONTHS), len(DEMO_MONTHS), "生成并导入两违、督察信访、创城回头看演示台账")
+        reports.extend(import_demo_ledgers(db, folder, progress=progress))
     return reports
