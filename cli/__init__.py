@@ -7,6 +7,7 @@ call core functions and print, so every figure comes from the call the GUI makes
 - `cli.cases`   — import, demo, stats, cases, report, export cases
 - `cli.scoring` — scores, adjust add|list|reverse, export scores
 - `cli.units`   — units list|set
+- `cli.lw`, `cli.petitions`, `cli.rectify` — the other supervision streams (两违, 督察信访, 创城回头看)
 - `cli.usage`   — the README's command table, generated from these parsers
 
 Exit status: 0 ok; 2 the user's input is wrong (a `UserFacingError`, a refused file or an argparse
@@ -21,7 +22,7 @@ import logging
 import sys
 from pathlib import Path
 
-from cli import cases, common, scoring, units
+from cli import cases, common, lw, petitions, rectify, scoring, units
 from models.errors import UserFacingError
 
 log = logging.getLogger("chengguan")
@@ -45,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     scoring.register_export(export)
     cases.register_export(export)
     units.register(sub)
+    lw.register(sub)
+    petitions.register(sub)
+    rectify.register(sub)
     return parser
 
 

@@ -20,7 +20,13 @@ def register(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--strict", action="store_true", help="任何一行被拒即拒收整个文件")
 
-    common.add_command(sub, "demo", cmd_demo, "生成并导入演示数据（2021年9–11月）", creates_db=True)
+    common.add_command(
+        sub,
+        "demo",
+        cmd_demo,
+        "生成并导入演示数据（城管案件2021年9–11月；两违、督察信访、创城回头看台账）",
+        creates_db=True,
+    )
 
     p = common.add_command(sub, "stats", cmd_stats, "统计周期的各项指标", period_flags=True, output_flag=True)
     p.add_argument("--as-of", dest="as_of", metavar="DATETIME", help="超期与按期的判断时刻")

@@ -187,7 +187,7 @@ def test_a_missing_database_is_refused_not_created(tmp_path, capsys, argv):
 
 def test_only_import_demo_and_the_gui_create_a_database():
     creating = {" ".join(path) for path, parser in leaf_commands(build_parser()) if parser.get_default("creates_db")}
-    assert creating == {"gui", "import", "demo"}
+    assert creating == {"gui", "import", "demo", "lw import", "petitions import", "rectify import"}
 
 
 def test_import_creates_the_database(tmp_path, capsys):

@@ -30,7 +30,10 @@ def test_the_readme_holds_the_generated_command_table():
 def test_the_table_lists_every_command_once():
     table = command_table()
     for words in ["gui", "import", "demo", "stats", "cases", "report", "scores", "adjust add", "adjust list",
-                  "adjust reverse", "export scores", "export cases", "units list", "units set"]:  # fmt: skip
+                  "adjust reverse", "export scores", "export cases", "units list", "units set", "lw import",
+                  "lw stats", "lw overdue", "lw export escalation", "petitions import", "petitions list",
+                  "petitions stats", "petitions report", "rectify import", "rectify stats",
+                  "rectify export"]:  # fmt: skip
         assert table.count(f"`python main.py {words} ") + table.count(f"`python main.py {words}`") == 1, words
 
 
