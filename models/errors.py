@@ -33,7 +33,7 @@ class AdjustmentError(UserFacingError):
     """A manual adjustment that cannot be recorded or reversed."""
 
 
-class CellValueError(UserFacingError, ValueError):
+class CellValueError(UserFacingError):
     """One ledger cell the domain rules refuse: an unknown type or region word, a bad 是否重复, a deadline that is
     neither a date nor a day count. str() is the Chinese reason naming the word; ``field`` is the canonical
     field, so an importer can turn it into a rejected row with its row and column."""

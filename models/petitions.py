@@ -21,7 +21,7 @@ from models.errors import CellValueError
 from models.ledger_cells import as_date, cell_text, is_blank, optional_text, split_cell
 from models.numbers import parse_chinese_numeral
 from models.store import RESOURCES
-from models.vocabulary import WordTable, load_regions, match_key, read_toml, table_from_entries
+from models.vocabulary import VocabularyError, WordTable, load_regions, match_key, read_toml, table_from_entries
 
 # A 办理时限 given as a number of natural days: 15, 15天, 15日, 15个自然日.
 _DAYS = re.compile(r"(\d+)\s*(?:个)?\s*(?:自然)?\s*[天日]?")
@@ -71,7 +71,7 @@ def vocabulary_from_data(data: dict, regions: WordTable) -> PetitionVocabulary:
     yes = frozenset(match_key(w) for w in dup.get("yes", ["是", "重复"]))
     no = frozenset(match_key(w) for w in dup.get("no", ["否"]))
     if yes & no:
-        raise ValueError(f"是否重复：「{'、'.join(sorted(yes & no))}」既算重复又算不重复")
+        raise VocabularyError(f"是否重复：「{'、'.join(sorted(yes & no))}」既算重复又算不重复")
     return PetitionVocabulary(
         types=types,
         report_words={e["name"]: e["report"] for e in entries},

@@ -21,7 +21,7 @@ from models.errors import CellValueError
 from models.ledger_cells import as_date, cell_text, optional_text
 from models.numbers import fmt2, rate
 from models.store import RESOURCES
-from models.vocabulary import WordTable, load_regions, read_toml, table_from_entries
+from models.vocabulary import VocabularyError, WordTable, load_regions, read_toml, table_from_entries
 
 RECTIFIED, NOT_RECTIFIED, REBOUND = "已整改", "未整改", "反弹"
 RESULTS = (RECTIFIED, NOT_RECTIFIED, REBOUND)
@@ -58,7 +58,7 @@ def vocabulary_from_data(data: dict, regions: WordTable) -> RectifyVocabulary:
     """Build the vocabulary from a rectify.toml document; the three results must all be there."""
     results = table_from_entries("回头看结果", data["result"])
     if set(results.names) != set(RESULTS):
-        raise ValueError(f"回头看结果应为 {'、'.join(RESULTS)}，收到 {'、'.join(results.names)}")
+        raise VocabularyError(f"回头看结果应为 {'、'.join(RESULTS)}，收到 {'、'.join(results.names)}")
     return RectifyVocabulary(
         results=results,
         categories=tuple(data.get("categories", ())),

@@ -17,8 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from models.errors import CellValueError
+from models.errors import CellValueError, UserFacingError
 from models.store import RESOURCES
+
+
+class VocabularyError(UserFacingError):
+    """A word table (a city's edited regions.toml, petitions.toml, rectify.toml) that contradicts itself:
+    an alias of a name not in the table, a word given to two names, a name listed twice."""
 
 
 def match_key(text: str) -> str:
@@ -39,10 +44,10 @@ class WordTable:
         lookup: dict[str, str] = {}
         for word, name in [*((n, n) for n in self.names), *self.aliases.items()]:
             if name not in self.names:
-                raise ValueError(f"{self.label}：别名「{word}」指向不在表中的「{name}」")
+                raise VocabularyError(f"{self.label}：别名「{word}」指向不在表中的「{name}」")
             key = match_key(word)
             if lookup.get(key, name) != name:
-                raise ValueError(f"{self.label}：「{word}」同时指向「{lookup[key]}」和「{name}」")
+                raise VocabularyError(f"{self.label}：「{word}」同时指向「{lookup[key]}」和「{name}」")
             lookup[key] = name
         object.__setattr__(self, "_lookup", lookup)
 
@@ -75,12 +80,12 @@ def table_from_entries(label: str, entries: list[dict]) -> WordTable:
     """A word table from TOML entries ``{name = "…", aliases = ["…"]}`` (the order of the entries is kept)."""
     names = tuple(e["name"] for e in entries)
     if len(set(names)) != len(names):
-        raise ValueError(f"{label}：名称重复")
+        raise VocabularyError(f"{label}：名称重复")
     aliases: dict[str, str] = {}
     for entry in entries:
         for alias in entry.get("aliases", []):
             if aliases.get(alias, entry["name"]) != entry["name"]:
-                raise ValueError(f"{label}：「{alias}」同时指向「{aliases[alias]}」和「{entry['name']}」")
+                raise VocabularyError(f"{label}：「{alias}」同时指向「{aliases[alias]}」和「{entry['name']}」")
             aliases[alias] = entry["name"]
     return WordTable(label, names, aliases)
 

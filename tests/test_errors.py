@@ -11,13 +11,17 @@ import main
 from exporters.saving import ExportError
 from models import registry
 from models.definitions import DefinitionsError
-from models.errors import AdjustmentError, ImportRefused, RuleSetError, UserFacingError
+from models.errors import AdjustmentError, CellValueError, ImportRefused, RuleSetError, UserFacingError
 from models.indicators import AsOfError
+from models.lw_settings import LwSettingsError, LwValueError
 from models.periods import PeriodError, parse_month
+from models.petition_report import PetitionError
+from models.petitions import BatchMismatch
 from models.reference import ReferenceTableError
 from models.registry import RegistryError
 from models.scoring import ScoringError
 from models.store import open_db
+from models.vocabulary import VocabularyError
 
 FAMILY = [
     PeriodError,
@@ -30,6 +34,12 @@ FAMILY = [
     ScoringError,
     AsOfError,
     ExportError,
+    CellValueError,
+    LwValueError,
+    BatchMismatch,
+    LwSettingsError,
+    PetitionError,
+    VocabularyError,
 ]
 
 
@@ -41,6 +51,7 @@ def test_every_user_error_derives_from_the_base(error):
 def test_period_and_registry_errors_are_no_longer_value_errors():
     # a bare `except ValueError` around core code must not swallow the user's mistakes, nor show a bug as one
     assert not issubclass(PeriodError, ValueError) and not issubclass(RegistryError, ValueError)
+    assert not any(issubclass(e, ValueError) for e in (CellValueError, VocabularyError))
 
 
 def test_the_reference_error_no_longer_shadows_the_builtin():

@@ -21,6 +21,7 @@ from models.petitions import (
     vocabulary_from_data,
 )
 from models.store import RESOURCES
+from models.vocabulary import VocabularyError
 
 VOCAB = load_petition_vocabulary()
 DEC14 = date(2021, 12, 14)
@@ -183,5 +184,5 @@ def test_a_city_adds_its_own_type_alias_and_a_word_for_two_types_is_refused():
     city = vocabulary_from_data(data, VOCAB.regions)
     assert parse_types("水、辐射", city) == ("水", "其他")
     data["type"][0]["aliases"].append("辐射")
-    with pytest.raises(ValueError, match="「辐射」同时指向「水」和「其他」"):
+    with pytest.raises(VocabularyError, match="「辐射」同时指向「水」和「其他」"):
         vocabulary_from_data(data, VOCAB.regions)
