@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from models.errors import CellValueError, UserFacingError
-from models.store import get_setting, load_toml
+from models.settings import Setting
+from models.store import load_toml
 from models.vocabulary import match_key
 
 SETTING_KEY = "lw_rules"
+STORED = Setting(SETTING_KEY, {})  # the user's edits, same shape as resources/lw_rules.toml
 RESOURCE = "lw_rules.toml"
 STEPS = ("核查", "处置", "审核")
 COUNTY, CITY = "县级", "市级"
@@ -154,4 +156,4 @@ def load_lw_settings(stored: dict | None = None) -> LwSettings:
 
 def lw_settings_from_db(db) -> LwSettings:
     """The rules in force for a store: the shipped file plus the user's edits (setting "lw_rules")."""
-    return load_lw_settings(get_setting(db, SETTING_KEY, {}))
+    return load_lw_settings(STORED.read(db))

@@ -11,9 +11,16 @@ import pytest
 
 from models.lights import judge_light, used_share
 from models.lw_cases import LW_CASE_FIELDS, LW_EXTENSION_FIELDS, LW_FIELD_LABELS, case_from_row, cases_from_rows
-from models.lw_settings import LwSettings, LwSettingsError, LwValueError, load_lw_settings, lw_settings_from_db
+from models.lw_settings import (
+    STORED,
+    LwSettings,
+    LwSettingsError,
+    LwValueError,
+    load_lw_settings,
+    lw_settings_from_db,
+)
 from models.regions import BLANK, load_region_table
-from models.store import RESOURCES, set_setting
+from models.store import RESOURCES
 
 SETTINGS = load_lw_settings()
 
@@ -35,7 +42,7 @@ def test_the_shipped_rules_are_the_seed_figures():
 
 
 def test_a_stored_override_wins_key_by_key(db):
-    set_setting(db, "lw_rules", {"limits": {"处置": 10}, "lights": {"serious_over": "3"}})
+    STORED.write(db, {"limits": {"处置": 10}, "lights": {"serious_over": "3"}})
     edited = lw_settings_from_db(db)
     assert edited.limits == {"核查": 5, "处置": 10, "审核": 5}
     assert edited.serious_over == Decimal(3) and edited.yellow_from == Decimal("0.8")
