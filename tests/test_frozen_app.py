@@ -70,7 +70,8 @@ def frozen_demo(app, tmp_path_factory) -> tuple[Path, str]:
 def test_the_frozen_command_line_from_another_folder(app, frozen_demo, tmp_path):
     """demo (through the app re-entered as the parser child), then stats --json and the score sheet."""
     database, demo_output = frozen_demo
-    assert demo_output.count("已导入") == 3 and "读取 55603 行" in demo_output and "拒收" not in demo_output
+    assert demo_output.count("已导入") == 6 and "读取 55603 行" in demo_output and "拒收" not in demo_output
+    assert "已导入两违案件台账" in demo_output and "已导入督察信访台账" in demo_output  # ledger resources bundled
     env = _env(tmp_path / "home")
     cli = [str(app / f"chengguan{EXE}"), "--db", str(database)]
     run = dict(cwd=tmp_path, env=env, capture_output=True, encoding="utf-8")
