@@ -75,3 +75,12 @@ def test_the_full_demo_holds_the_ledgers_beside_the_city_cases(demo_db):
     assert counts == {"lw_cases": 110, "petition_pieces": 20, "rectify_rows": 25}
     streams = demo_db.execute("SELECT stream, COUNT(*) FROM imports GROUP BY stream ORDER BY stream").fetchall()
     assert streams == [("cases", 3), ("lw", 1), ("petitions", 1), ("rectify", 1)]
+
+
+def test_the_full_demo_reports_batch_8_in_the_seeds_words(demo_db):
+    from models.petition_store import paragraph
+    from tests.test_petitions_report import SEED_PARAGRAPH, comparable
+
+    ours = paragraph(demo_db, 8)
+    print("generated:", ours, "\nseed:     ", SEED_PARAGRAPH)
+    assert comparable(ours) == comparable(SEED_PARAGRAPH)

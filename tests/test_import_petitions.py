@@ -122,3 +122,11 @@ def test_the_demo_ledger_reports_the_seed_paragraph_from_the_store(db, tmp_path)
     ours = paragraph(db, 8)
     print("generated:", ours, "\nseed:     ", SEED_PARAGRAPH)
     assert comparable(ours) == comparable(SEED_PARAGRAPH)
+
+
+def test_a_missing_required_column_is_named(db, tmp_path):
+    headers = [h for h in HEADERS if h != "所属地区"]
+    rows = [[c for h, c in zip(HEADERS, piece("P01"), strict=True) if h != "所属地区"]]
+    report = import_batch(db, ledger(tmp_path, rows, "no-region.xlsx", headers))
+    assert report.refused
+    assert report.message == "拒收文件「no-region.xlsx」：找不到列「所属地区」（已尝试：所属地区、所属区域、涉及地区…）"

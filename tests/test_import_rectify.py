@@ -94,3 +94,10 @@ def test_strict_refuses_a_file_with_a_rejected_row(db, tmp_path):
     report = import_ledger(db, ledger(tmp_path, [row("CC1", "2021-12-01", "看不清")]), strict=True)
     assert report.refused and "（--strict 模式），第 3 行「复查结果」列：回头看结果「看不清」" in report.message
     assert count(db, "rectify_rows") == 0
+
+
+def test_a_missing_required_column_is_named(db, tmp_path):
+    headers = HEADERS[1:]
+    report = import_ledger(db, write_xlsx(tmp_path / "r.xlsx", [row("CC1")[1:]], headers=headers))
+    assert report.refused
+    assert report.message == "拒收文件「r.xlsx」：找不到列「问题编号」（已尝试：问题编号、编号、问题序号…）"
