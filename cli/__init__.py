@@ -8,6 +8,7 @@ call core functions and print, so every figure comes from the call the GUI makes
 - `cli.scoring` — scores, adjust add|list|reverse, export scores
 - `cli.units`   — units list|set
 - `cli.lw`, `cli.petitions`, `cli.rectify` — the other supervision streams (两违, 督察信访, 创城回头看)
+- `cli.config`  — config list|set|reset (the documents' settings)
 - `cli.usage`   — the README's command table, generated from these parsers
 
 Exit status: 0 ok; 2 the user's input is wrong (a `UserFacingError`, a refused file or an argparse
@@ -22,7 +23,7 @@ import logging
 import sys
 from pathlib import Path
 
-from cli import cases, common, lw, petitions, rectify, scoring, units
+from cli import cases, common, config, lw, petitions, rectify, scoring, units
 from models.errors import UserFacingError
 
 log = logging.getLogger("chengguan")
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     lw.register(sub)
     petitions.register(sub)
     rectify.register(sub)
+    config.register(sub)
     return parser
 
 

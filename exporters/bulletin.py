@@ -1,39 +1,35 @@
 """The monthly bulletin (通报, domain.md §7) and the plain-text statistics, from the same figures as the JSON.
 
 Why one module: the bulletin must carry exactly the figures of ``stats --json``; both texts are rendered
-from the stats document (models.stats.stats_document), never recomputed here.
+from the stats document (models.stats.stats_document), never recomputed here. The bulletin is built once as
+a :class:`BulletinDocument` (title, 文号, the body in the seed's structure, signature, date, the score table as
+附件); the text here and the Word document (exporters.bulletin_docx) are two renderings of that one model, and
+every sentence comes from a wording template of the `bulletin.*` settings (models.bulletin_settings).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from models import registry
+from exporters.score_sheet import category_label, unit_label
+from models.adjustments import adjustment_months, effective_adjustments
+from models.bulletin_settings import BulletinSettings, load_bulletin_settings
 from models.definitions import Definitions, load_definitions
 from models.numbers import q2
 from models.periods import Period, period_words
-from models.settings import Setting
+from models.scoring import score_document
 from models.stats import stats_document
 
-DEFAULT_BULLETIN = {
-    "city": "",
-    "platform_name": "智慧城管平台",
-    "office_name": "城市管理委员会办公室",
-    # how the bulletin words some channels (the seed: "12319城管服务热线投诉举报")
-    "channel_labels": {
-        "12319城管服务热线": "12319城管服务热线投诉举报",
-        "微信公众平台": "微信公众平台投诉举报",
-    },
-}
-WORDING = Setting("bulletin", {})  # the user's changes to DEFAULT_BULLETIN
 ORDINALS = "一二三四五六七八九十"
-
-
-def bulletin_settings(db) -> dict:
-    """The bulletin's wording settings (office name, platform name, channel labels), defaults filled in."""
-    stored = WORDING.read(db) or {}
-    return DEFAULT_BULLETIN | {k: v for k, v in stored.items() if v is not None}
+# The seed's structure: two first-level headings, each with its inline second-level ones.
+DATA_HEADING = "一、运行数据分析"
+DATA_LEADS = ("（一）案件受理。", "（二）案件处置。", "（三）高发分析。")
+REVIEW_HEADING = "二、评价结果点评"
+REVIEW_LEADS = ("（一）好的方面。", "（二）差的方面。")
+ANNEX_LABEL = "附件"
+ANNEX_HEADERS = ("单位类别", "处置单位", "评价得分")
 
 
 def pct(value: str | None) -> str:
@@ -97,21 +93,85 @@ def render_stats_text(doc: dict) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- the bulletin
+# ---------------------------------------------------------------- the bulletin as a document
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph; `lead` is the inline second-level heading that opens it ("（一）案件受理。")."""
+
+    text: str
+    lead: str = ""
+
+    @property
+    def full_text(self) -> str:
+        return self.lead + self.text
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str  # first level: "一、运行数据分析"
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    unit: str  # as the seed prints it: 市城市管理局[含下属单位的绩效评价]
+    score: str  # in the configured score format, with 分: "100.0分"
+    rank: int | None
+    note: str = ""  # e.g. 无案件
+
+
+@dataclass(frozen=True)
+class AnnexGroup:
+    category: str  # "A类单位"
+    rows: tuple[AnnexRow, ...]
+
+
+@dataclass(frozen=True)
+class Annex:
+    """附件: the score table by category, the rule set that made it and the notes that go with it."""
+
+    title: str
+    rule_set: str
+    groups: tuple[AnnexGroup, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def unit_count(self) -> int:
+        return sum(len(g.rows) for g in self.groups)
+
+
+@dataclass(frozen=True)
+class BulletinDocument:
+    title: str
+    doc_no: str  # empty: no 文号 line
+    sections: tuple[Section, ...]
+    issuer: str
+    issued: date
+    annex: Annex
+    notes: tuple[str, ...] = ()  # data-quality warnings and the definitions: after the annex, never in the body
+
+    @property
+    def date_text(self) -> str:
+        """The signature date as 公文 write it: 2021年12月13日."""
+        return f"{self.issued.year}年{self.issued.month}月{self.issued.day}日"
+
+    def body_texts(self) -> list[str]:
+        """The body from the first heading to the date, one string per paragraph (the word-for-word part)."""
+        texts = []
+        for section in self.sections:
+            texts.append(section.heading)
+            texts += [p.full_text for p in section.paragraphs]
+        return [*texts, self.issuer, self.date_text]
+
+
+# ---------------------------------------------------------------- building it
 
 
 def _adjustments(db, period: Period) -> list:
-    """Manual adjustments that count for the period's months (reversed pairs net out), from the adjustment ledger."""
-    try:
-        from models import adjustments
-    except ImportError:
-        return []
-    months = adjustments.adjustment_months(period)  # the same months the score table counts
-    if hasattr(adjustments, "effective_adjustments"):
-        return list(adjustments.effective_adjustments(db, months))
-    entries = [a for m in months for a in adjustments.list_adjustments(db, month=m)]
-    reversed_ids = {a.reverses_id for a in entries if a.reverses_id is not None}
-    return [a for a in entries if a.reverses_id is None and a.id not in reversed_ids]
+    """Manual adjustments that count for the period's months: the same ones its score table counts."""
+    return list(effective_adjustments(db, adjustment_months(period)))
 
 
 def lowest_on_time_closure(doc: dict) -> list[dict]:
@@ -130,118 +190,183 @@ def channel_order(db) -> dict[str, int]:
     return {name: i for i, (name,) in enumerate(db.execute("SELECT name FROM channels ORDER BY rowid"))}
 
 
-def _accepted_paragraphs(doc: dict, settings: dict, when: str, order: dict[str, int]) -> list[str]:
+class _Wording:
+    """The settings' templates with the placeholders every template may use already filled in."""
+
+    def __init__(self, settings: BulletinSettings, period: Period):
+        self.settings = settings
+        last = period.last_moment
+        self.common = {
+            "city": settings.city,
+            "platform": settings.platform,
+            "period": period_words(period),
+            "year": period.start.year,
+            "month": last.month,
+        }
+
+    def __call__(self, name: str, **values: object) -> str:
+        return self.settings.fill(name, **(self.common | values))
+
+
+def _accepted(doc: dict, w: _Wording, order: dict[str, int]) -> list[Paragraph]:
     """受理 in the bulletin's words; channels in the channel table's order, unregistered ones after by count
     (the JSON orders them by count, cli.md)."""
     acc = doc["accepted"]
-    labels = settings.get("channel_labels") or {}
-    summary = "、".join(f"{s['name']}{s['count']}件" for s in acc["sources"])
-    platform = f"{settings.get('city') or ''}{settings['platform_name']}"
-    first = f"{when}{platform}受理案件{acc['total']}件" + (f"，其中{summary}。" if summary else "。")
+    if not acc["total"]:
+        return [Paragraph(w("accepted_empty")), Paragraph(w("nothing_accepted"), DATA_LEADS[0])]
+    sources = "、".join(f"{s['name']}{s['count']}件" for s in acc["sources"])
     parts = []
     for i, source in enumerate(acc["sources"]):
         ordered = sorted(source["channels"], key=lambda c: (order.get(c["name"], len(order)), -c["count"], c["name"]))
-        channels = "、".join(f"{labels.get(c['name'], c['name'])}{c['count']}件" for c in ordered)
-        parts.append(f"{_nth(i)}是{source['name']}板块共{source['count']}件，其中{channels}")
-    second = "(一)案件受理。" + ("；".join(parts) + "。" if parts else "本期无受理案件。")
-    return [first, second]
+        channels = "、".join(f"{w.settings.channel_label(c['name'])}{c['count']}件" for c in ordered)
+        parts.append(w("accepted_source", nth=_nth(i), source=source["name"], count=source["count"], channels=channels))
+    return [
+        Paragraph(w("accepted", total=acc["total"], sources=sources)),
+        Paragraph("；".join(parts) + "。", DATA_LEADS[0]),
+    ]
 
 
-def _high_frequency(doc: dict, defs: Definitions) -> str:
+def _disposal(doc: dict, w: _Wording) -> Paragraph:
+    text = w(
+        "disposal",
+        filed=doc["filed"],
+        disposed=doc["disposed"],
+        due_to_close=doc["due_to_close"],
+        closed=doc["closed"],
+        disposal_rate=pct(doc["disposal_rate"]),
+        closure_rate=pct(doc["closure_rate"]),
+    )
+    return Paragraph(text, DATA_LEADS[1])
+
+
+def _high_frequency(doc: dict, defs: Definitions, w: _Wording) -> Paragraph:
     shown = {"部件": defs.top_parts, "事件": defs.top_events}
     parts = []
     for kind in doc["kinds"]:
         if kind["name"] not in shown and not kind["count"]:
             continue
-        text = f"{kind['name']}类案件总数{kind['count']}件，占立案数{pct(kind['share'])}"
+        text = w("kind", kind=kind["name"], count=kind["count"], share=pct(kind["share"]))
         top = [t["name"] for t in kind["top"][: shown.get(kind["name"], defs.top_events)]]
         if top:
-            text += f"，主要集中在{'、'.join(top)}等方面"
+            text += "，" + w("kind_top", kind=kind["name"], top="、".join(top))
         parts.append(text)
-    return "(三)高发分析。" + "；".join(parts) + "。"
+    return Paragraph("；".join(parts) + "。", DATA_LEADS[2])
 
 
-def _good_side(doc: dict, bonuses: list) -> str:
+def _adjustment_values(a) -> dict:
+    return {
+        "unit": a.unit,
+        "reason": a.reason,
+        "rule": a.rule_ref or "",
+        "points": _points_words(a.points),
+        "cases": "、".join(a.cases),
+    }
+
+
+def _good_side(doc: dict, bonuses: list, w: _Wording) -> Paragraph:
     closure = doc["closure_rate"]
-    if closure is None:
-        verdict = "本期无应结案案件"
-    elif Decimal(closure) >= 90:
-        verdict = "绝大多数案件得到了解决"
-    elif Decimal(closure) >= 50:
-        verdict = "多数案件得到了解决"
-    else:
-        verdict = "案件解决情况仍需加强"
-    text = f"(一)好的方面。平台案件处置率{pct(doc['disposal_rate'])}、结案率{pct(closure)}，{verdict}。"
+    verdict = w(w.settings.verdict(None if closure is None else Decimal(closure)))
+    text = w("good", disposal_rate=pct(doc["disposal_rate"]), closure_rate=pct(closure), verdict=verdict)
     for a in bonuses:
-        rule = f"，根据{a.rule_ref}规定" if a.rule_ref else ""
-        text += f"{a.unit}{a.reason}{rule}，加{_points_words(a.points)}分。"
-    return text
+        text += w("bonus" if a.rule_ref else "bonus_no_rule", **_adjustment_values(a))
+    return Paragraph(text, REVIEW_LEADS[0])
 
 
-def _bad_side(doc: dict, deductions: list) -> str:
+def _bad_side(doc: dict, deductions: list, w: _Wording) -> Paragraph:
     items = []
     low = lowest_on_time_closure(doc)
     if low:
-        names = "、".join(u["unit"] for u in low)
-        items.append(f"个别单位处置效率较低，{names}按期结案率{pct(low[0]['on_time_closure_rate'])}")
+        units = "、".join(u["unit"] for u in low)
+        items.append(w("low_closure", units=units, rate=pct(low[0]["on_time_closure_rate"])))
     for a in deductions:
-        text = f"{a.unit}"
-        if a.cases:
-            text += f"办理案件号{'、'.join(a.cases)}，"
-        text += a.reason
-        if a.rule_ref:
-            text += f"，根据{a.rule_ref}规定"
-        text += f"，扣{_points_words(a.points)}分"
-        items.append(text)
+        values = _adjustment_values(a)
+        subject = w("deduction_cases", **values) if a.cases else a.unit
+        items.append(subject + w("deduction" if a.rule_ref else "deduction_no_rule", **values))
     if not items:
-        return "(二)差的方面。本期未发现突出问题。"
-    return "(二)差的方面。" + "".join(f"{_nth(i)}是{t}。" for i, t in enumerate(items))
+        return Paragraph(w("nothing_bad"), REVIEW_LEADS[1])
+    return Paragraph("".join(f"{_nth(i)}是{t}。" for i, t in enumerate(items)), REVIEW_LEADS[1])
 
 
-def _score_table(db, period: Period, rules) -> list[str]:
-    try:
-        from models.scoring import score_document
-    except ImportError:
-        return ["（评分模块不可用，得分表从略）"]
+def _annex(db, period: Period, rules, settings: BulletinSettings) -> Annex:
     doc = score_document(db, period, rules=rules)
-    scopes = {u.name: u.evaluation_scope for u in registry.list_units(db)}
-    lines = ["处置单位绩效评价得分", f"评分规则：{doc['rule_set']['name']}（版本 {doc['rule_set']['version']}）"]
+    groups: list[AnnexGroup] = []
+    rows: list[AnnexRow] = []
     category = object()
     for u in doc["units"]:
         if u["category"] != category:
-            category = u["category"]
-            lines.append(f"{category or '未分类'}类单位")
-        scope = f"[{scopes[u['unit']]}]" if scopes.get(u["unit"]) else ""
-        mark = "（无案件）" if u.get("no_cases") else ""
-        lines.append(f"  {u['rank']}\t{u['unit']}{scope}\t{u['score']}分{mark}")
-    return lines
+            if rows:
+                groups.append(AnnexGroup(category_label(category), tuple(rows)))
+            category, rows = u["category"], []
+        note = "无案件" if u.get("no_cases") else ""
+        rows.append(AnnexRow(unit_label(u), f"{settings.score_text(u['score'])}分", u["rank"], note))
+    if rows:
+        groups.append(AnnexGroup(category_label(category), tuple(rows)))
+    rule_set = doc["rule_set"]
+    return Annex(
+        title=f"{period_words(period)}处置单位绩效评价得分",
+        rule_set=f"评分规则：{rule_set['name']}（版本 {rule_set['version']}）",
+        groups=tuple(groups),
+    )
 
 
-def render_bulletin(db, period: Period, rules=None, *, issued: date | None = None) -> str:
+def build_bulletin(db, period: Period, rules=None, *, issued: date | None = None) -> BulletinDocument:
     """The bulletin in the seed's structure and wording; remarks drawn from the data and the ledger."""
     defs = load_definitions(db)
-    settings = bulletin_settings(db)
+    settings = load_bulletin_settings(db)
+    w = _Wording(settings, period)
     doc = stats_document(db, period, defs=defs)
-    when = period_words(period)
     adjustments = _adjustments(db, period)
     deductions = [a for a in adjustments if a.points < 0]
     bonuses = [a for a in adjustments if a.points > 0]
-    title = f"{settings.get('city') or ''}数字化城市管理绩效评价通报（{when}）"
-    lines = [title, "", "一、运行数据分析"]
-    lines += _accepted_paragraphs(doc, settings, when, channel_order(db))
-    lines.append(
-        f"(二)案件处置。平台立案{doc['filed']}件，处置{doc['disposed']}件，应结案{doc['due_to_close']}件，"
-        f"结案{doc['closed']}件，处置率{pct(doc['disposal_rate'])}，结案率{pct(doc['closure_rate'])}。"
-    )
-    lines.append(_high_frequency(doc, defs))
-    lines += ["", "二、评价结果点评", _good_side(doc, bonuses), _bad_side(doc, deductions), ""]
-    lines += _score_table(db, period, rules)
-    issued = issued or date.today()
-    lines += ["", settings["office_name"], f"{issued.year}年{issued.month}月{issued.day}日"]
+    data = (*_accepted(doc, w, channel_order(db)), _disposal(doc, w), _high_frequency(doc, defs, w))
+    review = (_good_side(doc, bonuses, w), _bad_side(doc, deductions, w))
+    notes = []
     if doc.get("warnings"):
-        lines += ["", "（数据质量提示：" + "；".join(doc["warnings"]) + "）"]
-    lines.append(f"（统计口径：截至 {doc['as_of'].replace('T', ' ')}；" + _defs_words(defs) + "）")
+        notes.append("（数据质量提示：" + "；".join(doc["warnings"]) + "）")
+    notes.append(f"（统计口径：截至 {doc['as_of'].replace('T', ' ')}；" + _defs_words(defs) + "）")
+    return BulletinDocument(
+        title=w("title"),
+        doc_no=settings.fill_doc_no(**w.common),
+        sections=(Section(DATA_HEADING, data), Section(REVIEW_HEADING, review)),
+        issuer=settings.issuer,
+        issued=issued or date.today(),
+        annex=_annex(db, period, rules, settings),
+        notes=tuple(notes),
+    )
+
+
+# ---------------------------------------------------------------- the text rendering
+
+
+def render_text(doc: BulletinDocument) -> str:
+    """The bulletin as plain text: what `report` prints and the GUI previews."""
+    lines = [doc.title]
+    if doc.doc_no:
+        lines.append(doc.doc_no)
+    for section in doc.sections:
+        lines += ["", section.heading, *(p.full_text for p in section.paragraphs)]
+    lines += ["", doc.issuer, doc.date_text]
+    annex = doc.annex
+    lines += ["", ANNEX_LABEL, annex.title, annex.rule_set, *annex.notes]
+    for group in annex.groups:
+        lines.append(group.category)
+        for row in group.rows:
+            rank = "—" if row.rank is None else str(row.rank)
+            note = f"（{row.note}）" if row.note else ""
+            lines.append(f"  {rank}\t{row.unit}\t{row.score}{note}")
+    if doc.notes:
+        lines += ["", *doc.notes]
     return "\n".join(lines)
+
+
+def suggest_file_name(period: Period) -> str:
+    """通报-2021-11.docx: the period in the name, so a month's file is found again."""
+    return f"通报-{period.label}.docx"
+
+
+def render_bulletin(db, period: Period, rules=None, *, issued: date | None = None) -> str:
+    """The bulletin as text (`report` without --docx)."""
+    return render_text(build_bulletin(db, period, rules, issued=issued))
 
 
 def _defs_words(defs: Definitions) -> str:

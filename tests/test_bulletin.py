@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from exporters.bulletin import WORDING, period_words, render_bulletin, render_stats_text
+from exporters.bulletin import period_words, render_bulletin, render_stats_text
 from models.adjustments import add_adjustment, adjustment_months, reverse_adjustment
+from models.bulletin_settings import set_setting_values
 from models.periods import parse_label, parse_month
 from models.scoring import compute_scores
 from models.stats import stats_document
@@ -49,11 +51,12 @@ def build(db) -> None:
 def test_bulletin_structure_and_figures(db):
     build(db)
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
-    order = ["一、运行数据分析", "(一)案件受理。", "(二)案件处置。", "(三)高发分析。", "二、评价结果点评"]
-    order += ["(一)好的方面。", "(二)差的方面。", "处置单位绩效评价得分", "城市管理委员会办公室", "2021年12月13日"]
+    order = ["漳州市数字化城市管理绩效评价通报", "2021年第11期", "一、运行数据分析", "（一）案件受理。"]
+    order += ["（二）案件处置。", "（三）高发分析。", "二、评价结果点评", "（一）好的方面。", "（二）差的方面。"]
+    order += ["漳州市城市管理委员会办公室", "2021年12月13日", "附件", "2021年11月处置单位绩效评价得分"]
     positions = [text.index(h) for h in order]
     assert positions == sorted(positions)
-    assert "2021年11月智慧城管平台受理案件6件，其中信息采集1件、公众举报5件。" in text
+    assert "2021年11月漳州智慧城管平台受理案件6件，其中信息采集1件、公众举报5件。" in text
     assert "二是公众举报板块共5件，其中12319城管服务热线投诉举报5件" in text
     assert "平台立案6件，处置6件，应结案6件，结案5件，处置率100.00%，结案率83.33%。" in text
     assert "部件类案件总数4件，占立案数66.67%，主要集中在行道树等方面；事件类案件总数2件，占立案数33.33%" in text
@@ -68,7 +71,7 @@ def test_lowest_on_time_closure_units_are_all_named_on_a_tie(db):
 
 def test_deductions_with_case_numbers_and_reversals_left_out(db):
     build(db)
-    add_adjustment(db, **(SEED_ADJUSTMENT | {"reason": "存在职责范围内不接受案件派遣现象"}))
+    add_adjustment(db, **SEED_ADJUSTMENT)
     wrong = add_adjustment(db, month="2021-11", unit="西桥街道办事处", points="-1", reason="录错了")
     reverse_adjustment(db, wrong.id, reason="更正")
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
@@ -79,18 +82,39 @@ def test_deductions_with_case_numbers_and_reversals_left_out(db):
     assert "录错了" not in text
 
 
-def test_office_and_platform_names_come_from_settings(db):
+def test_names_and_doc_number_come_from_settings(db):
     build(db)
-    WORDING.write(db, {"city": "漳州", "office_name": "漳州市城市管理委员会办公室"})
+    set_setting_values(
+        db,
+        {
+            "bulletin.city": "厦门",
+            "bulletin.platform": "数字城管平台",
+            "bulletin.issuer": "厦门市市政园林局",
+            "bulletin.doc_no": "厦市政〔{year}〕{month}号（{period}）",
+        },
+    )
+    lines = render_bulletin(db, NOV, issued=date(2021, 12, 13)).splitlines()
+    assert lines[:2] == ["厦门市数字化城市管理绩效评价通报", "厦市政〔2021〕11号（2021年11月）"]
+    assert lines[4].startswith("2021年11月厦门数字城管平台受理案件")
+    assert "厦门市市政园林局\n2021年12月13日" in "\n".join(lines)
+
+
+def test_an_office_setting_of_an_earlier_release_is_read_under_its_new_name(db):
+    build(db)
+    legacy = {"city": "厦门", "office_name": "厦门市城管办", "channel_labels": {"12319城管服务热线": "12319热线"}}
+    row = json.dumps({"settings_version": 1, "value": legacy}, ensure_ascii=False)  # as the release before wrote it
+    db.execute("INSERT INTO settings(key, value) VALUES ('bulletin', ?)", (row,))
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
-    assert text.splitlines()[0] == "漳州数字化城市管理绩效评价通报（2021年11月）"
-    assert "2021年11月漳州智慧城管平台受理案件" in text
-    assert "漳州市城市管理委员会办公室\n2021年12月13日" in text
+    assert "厦门市城管办\n2021年12月13日" in text and "其中12319热线5件" in text
+    set_setting_values(db, {"bulletin.platform": "数字城管平台"})  # saving keeps the old row's values
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    assert "厦门数字城管平台" in text and "厦门市城管办\n2021年12月13日" in text and "其中12319热线5件" in text
 
 
 def test_empty_month_shows_dashes_not_zero_rates(db):
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
-    assert "处置率—，结案率—" in text and "(二)差的方面。本期未发现突出问题。" in text
+    assert "处置率—、结案率—，本期无应结案案件。" in text and "（二）差的方面。本期未发现突出问题。" in text
+    assert "2021年11月漳州智慧城管平台未受理案件。\n（一）案件受理。本期无受理案件。" in text
     stats = render_stats_text(stats_document(db, NOV))
     assert "结案率 —" in stats
 
@@ -138,4 +162,4 @@ def test_bulletin_remarks_name_only_the_adjustments_its_score_table_counts(db):
     assert "职责范围内不接受案件派遣" not in text and "扣2分" not in text
 
     whole = render_bulletin(db, parse_month("2021-11"), issued=date(2021, 12, 13))
-    assert "蓝田开发区管委会办理案件号202111160744，职责范围内不接受案件派遣" in whole and "扣2分" in whole
+    assert "蓝田开发区管委会办理案件号202111160744，存在职责范围内不接受案件派遣现象，扣2分。" in whole
