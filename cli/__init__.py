@@ -4,7 +4,7 @@ One module per command group registers its commands and holds their handlers; ha
 call core functions and print, so every figure comes from the call the GUI makes:
 
 - `cli.common`  — shared parser pieces (`--db`, periods, case filters, `-o`), output and progress helpers
-- `cli.cases`   — import, demo, stats, cases, report, export cases
+- `cli.cases`   — import, demo, stats, cases, report (text or --docx), export cases
 - `cli.scoring` — scores, adjust add|list|reverse, export scores
 - `cli.units`   — units list|set
 - `cli.lw`, `cli.petitions`, `cli.rectify` — the other supervision streams (两违, 督察信访, 创城回头看)

@@ -37,9 +37,16 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
 
     p = common.add_command(
-        sub, "report", cmd_report, "生成通报文本（按科室的结构与措辞）", period_flags=True, output_flag=True
+        sub,
+        "report",
+        cmd_report,
+        "生成通报（按科室的结构与措辞）：文本，或 --docx 写成 Word 文件（正文、落款、附件得分表）",
+        period_flags=True,
+        output_flag=True,
     )
     p.add_argument("--rules", metavar="NAME|PATH")
+    p.add_argument("--issued", metavar="YYYY-MM-DD", help="落款日期（默认今天）")
+    p.add_argument("--docx", metavar="FILE.docx|FOLDER", help="写成 Word 文件（给出文件夹则用建议的文件名）")
 
 
 def register_export(export) -> None:
@@ -94,9 +101,19 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from exporters.bulletin import render_bulletin
+    from exporters.bulletin import build_bulletin, render_text, suggest_file_name
+    from models.periods import parse_day
 
-    common.emit(args, render_bulletin(common.open_store(args), args.period, rules=args.rules))
+    issued = parse_day(args.issued) if args.issued else None
+    bulletin = build_bulletin(common.open_store(args), args.period, rules=args.rules, issued=issued)
+    if args.docx:
+        from exporters.bulletin_docx import write_bulletin_docx
+
+        out = common.export_target(args, lambda: suggest_file_name(args.period), target=args.docx)
+        write_bulletin_docx(bulletin, out)
+        print(f"已写入：{out}", file=sys.stderr)
+    if args.output or not args.docx:
+        common.emit(args, render_text(bulletin))
     return 0
 
 

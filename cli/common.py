@@ -177,11 +177,13 @@ def progress_printer(label: str):
     return report
 
 
-def export_target(args: argparse.Namespace, suggested_name: Callable[[], str]) -> Path:
-    """The file an export writes: `-o FILE`, or inside `-o FOLDER` (an existing folder, or a path ending in
-    a slash) under the suggested name, which carries the period and the filter."""
-    out = Path(args.output)
-    if out.is_dir() or args.output.endswith(("/", "\\")):
+def export_target(args: argparse.Namespace, suggested_name: Callable[[], str], target: str | None = None) -> Path:
+    """The file an export writes: `-o FILE` (or `target`, another option's value), or inside a FOLDER (an
+    existing folder, or a path ending in a slash) under the suggested name, which carries the period and the
+    filter."""
+    given = target if target is not None else args.output
+    out = Path(given)
+    if out.is_dir() or given.endswith(("/", "\\")):
         out = out / suggested_name()
     out.parent.mkdir(parents=True, exist_ok=True)
     return out

@@ -68,7 +68,7 @@ def frozen_demo(app, tmp_path_factory) -> tuple[Path, str]:
 
 
 def test_the_frozen_command_line_from_another_folder(app, frozen_demo, tmp_path):
-    """demo (through the app re-entered as the parser child), then stats --json and the score sheet."""
+    """demo (through the app re-entered as the parser child), then stats --json, the score sheet, the Word bulletin."""
     database, demo_output = frozen_demo
     assert demo_output.count("已导入") == 6 and "读取 55603 行" in demo_output and "拒收" not in demo_output
     assert "已导入两违案件台账" in demo_output and "已导入督察信访台账" in demo_output  # ledger resources bundled
@@ -84,6 +84,11 @@ def test_the_frozen_command_line_from_another_folder(app, frozen_demo, tmp_path)
     import openpyxl
 
     assert "评价结果" in openpyxl.load_workbook(sheet, read_only=True).sheetnames
+    word = subprocess.run([*cli, "report", "--month", "2021-11", "--docx", "通报/"], **run)  # python-docx's template
+    assert word.returncode == 0, word.stderr
+    import docx
+
+    assert docx.Document(str(tmp_path / "通报" / "通报-2021-11.docx")).tables[0].rows[1].cells[0].text == "A类单位"
 
 
 def test_the_windowed_launcher_opens_the_console_and_draws_its_charts(app, frozen_demo, tmp_path):
