@@ -100,7 +100,8 @@ def _styles(doc) -> None:
     heading.paragraph_format.keep_with_next = True
     _paragraph_style(doc, "署名", BODY_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=0)
     _paragraph_style(doc, "附件标识", HEADING_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0)
-    _paragraph_style(doc, "附件说明", BODY_FONT, SIZE_S4, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0, line=1.0)
+    notes = _paragraph_style(doc, "附件说明", BODY_FONT, SIZE_S4, align=WD_ALIGN_PARAGRAPH.LEFT, indent=0, line=1.0)
+    notes.paragraph_format.space_before = notes.paragraph_format.space_after = Pt(3)
     _paragraph_style(doc, "表格文字", BODY_FONT, SIZE_S4, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=1.0)
     _paragraph_style(doc, "表头", HEADING_FONT, SIZE_S4, align=WD_ALIGN_PARAGRAPH.CENTER, indent=0, line=1.0)
     sub = doc.styles.add_style("二级标题", WD_STYLE_TYPE.CHARACTER)
