@@ -55,4 +55,56 @@ def test_copying_or_saving_a_bulletin_that_is_not_there_yet_says_so(make_window,
     assert len(script.infos) == 3
     qtbot.waitUntil(lambda: "数字化城市管理绩效评价通报" in page.bulletin.toPlainText(), timeout=60000)
     page.copy_bulletin()
-    assert QGuiApplication.clipboard().text().startswith("数字化城市管理绩效评价通报")
+    assert QGuiApplication.clipboard().text().startswith("漳州市数字化城市管理绩效评价通报")
+
+
+def test_the_word_bulletin_takes_the_chosen_date_a_period_file_name_and_shows_its_text(
+    make_window, demo_copy, qtbot, script, tmp_path, monkeypatch
+):
+    from datetime import date
+
+    import docx
+    from PySide6.QtCore import QDate
+
+    from ui import dialogs
+
+    window = make_window(demo_copy)
+    page = window.exports
+    window.show_page(window.pages.index(page))
+    assert page.issued_date() == date.today()  # the signature date starts as today
+    page.issued.setDate(QDate(2021, 12, 13))
+    asked = []
+
+    def save_file(parent, title, default_name, filters):
+        asked.append((default_name, filters))
+        return tmp_path / "word" / default_name
+
+    monkeypatch.setattr(dialogs, "save_file", save_file)
+    page.word_btn.click()
+    qtbot.waitUntil(lambda: page.last_written is not None, timeout=60000)
+    assert asked == [("通报-2021-11.docx", "Word 文档 (*.docx)")]
+    assert page.last_written == tmp_path / "word" / "通报-2021-11.docx"
+    preview = page.bulletin.toPlainText()
+    assert "漳州市城市管理委员会办公室\n2021年12月13日" in preview  # the preview is the document's text
+    paragraphs = [p.text for p in docx.Document(str(page.last_written)).paragraphs]
+    assert "2021年12月13日" in paragraphs and paragraphs[0] == preview.splitlines()[0]
+    page.make_bulletin()  # the text preview signs with the same chosen date
+    qtbot.waitUntil(lambda: not page._generating, timeout=60000)
+    assert "\n2021年12月13日\n" in page.bulletin.toPlainText()
+
+
+def test_a_word_bulletin_that_cannot_be_written_keeps_the_preview_and_says_why(
+    make_window, demo_copy, qtbot, script, tmp_path, monkeypatch
+):
+    window = make_window(demo_copy)
+    page = window.exports
+    window.show_page(window.pages.index(page))
+    page.make_bulletin()
+    qtbot.waitUntil(lambda: not page._generating and bool(page.bulletin.toPlainText()), timeout=60000)
+    before = page.bulletin.toPlainText()
+    shown = []
+    monkeypatch.setattr(page, "fail", lambda exc: shown.append(str(exc)))
+    (tmp_path / "通报.docx").mkdir()  # a folder where the file should go
+    page.export_word(tmp_path / "通报.docx")
+    qtbot.waitUntil(lambda: bool(shown), timeout=60000)
+    assert "无法保存" in shown[0] and page.bulletin.toPlainText() == before and page.last_written is None

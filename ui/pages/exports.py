@@ -1,13 +1,16 @@
-"""导出: the score sheet, a filtered case list, the bulletin text (copy / .txt), and charts as PNG."""
+"""导出: the score sheet, a filtered case list, the bulletin (preview, copy, .txt, Word), and charts as PNG."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -42,10 +45,19 @@ def case_list_job(db, period: Period, path: Path, filters: dict) -> Path:
     return path
 
 
-def bulletin_job(db, period: Period, rules: str | None) -> str:
+def bulletin_job(db, period: Period, rules: str | None, issued: date) -> str:
     from exporters.bulletin import render_bulletin
 
-    return render_bulletin(db, period, rules=rules)
+    return render_bulletin(db, period, rules=rules, issued=issued)
+
+
+def bulletin_word_job(db, period: Period, rules: str | None, issued: date, path: Path) -> tuple[Path, str]:
+    """The Word bulletin and, for the preview, the text of the very document written."""
+    from exporters.bulletin import build_bulletin, render_text
+    from exporters.bulletin_docx import write_bulletin_docx
+
+    bulletin = build_bulletin(db, period, rules=rules, issued=issued)
+    return write_bulletin_docx(bulletin, path), render_text(bulletin)
 
 
 def save_text_job(db, text: str, path: Path) -> Path:
@@ -114,16 +126,25 @@ class ExportsPage(Page):
 
         self.bulletin = QPlainTextEdit()
         self.bulletin.setReadOnly(True)
+        self.issued = QDateEdit(QDate.currentDate())
+        self.issued.setCalendarPopup(True)
+        self.issued.setDisplayFormat("yyyy年M月d日")
+        self.issued.setToolTip(self.tr("通报落款处的成文日期"))
         self.make_btn = QPushButton(self.tr("生成通报"))
         self.copy_btn = QPushButton(self.tr("复制到剪贴板"))
         self.save_btn = QPushButton(self.tr("另存为 .txt…"))
+        self.word_btn = QPushButton(self.tr("导出通报（Word）…"))
+        self.word_btn.setObjectName("primary")
         self.make_btn.clicked.connect(self.make_bulletin)
         self.copy_btn.clicked.connect(self.copy_bulletin)
         self.save_btn.clicked.connect(self.save_bulletin)
-        bulletin_box = QGroupBox(self.tr("通报文本"))
+        self.word_btn.clicked.connect(self.export_word)
+        bulletin_box = QGroupBox(self.tr("通报"))
         bl = QVBoxLayout(bulletin_box)
         buttons = QHBoxLayout()
-        for b in (self.make_btn, self.copy_btn, self.save_btn):
+        buttons.addWidget(QLabel(self.tr("落款日期")))
+        buttons.addWidget(self.issued)
+        for b in (self.make_btn, self.copy_btn, self.save_btn, self.word_btn):
             buttons.addWidget(b)
         buttons.addStretch(1)
         bl.addLayout(buttons)
@@ -195,7 +216,42 @@ class ExportsPage(Page):
             self.bulletin.clear()
             self.fail(exc)
 
-        self.ctx.run(bulletin_job, self.ctx.period, self._rules(), on_done=shown, on_error=failed)
+        self.ctx.run(bulletin_job, self.ctx.period, self._rules(), self.issued_date(), on_done=shown, on_error=failed)
+
+    def issued_date(self) -> date:
+        """The signature date chosen on the page (today unless changed)."""
+        return self.issued.date().toPython()
+
+    def export_word(self, path: Path | None = None) -> None:
+        """The bulletin as a Word document, signed with the chosen date; the preview shows what was written."""
+        from exporters.bulletin import suggest_file_name
+
+        period = self.ctx.period
+        path = path or dialogs.save_file(
+            self, self.tr("导出通报（Word）"), suggest_file_name(period), self.tr("Word 文档 (*.docx)")
+        )
+        if not path:
+            return
+        generation = self.next_generation()
+
+        def written(result: tuple[Path, str]) -> None:
+            written_path, text = result
+            if self.current(generation):
+                self._generating = False
+                self.bulletin.setPlainText(text)
+            self._done(written_path)
+
+        def failed(exc: BaseException) -> None:  # the file was not written: the earlier preview stays
+            if self.current(generation):
+                self._generating = False
+                self.bulletin.setPlainText(previous)
+            self.fail(exc)
+
+        previous = "" if self._generating else self.bulletin.toPlainText()
+        self._generating = True
+        self.bulletin.setPlainText(self.tr("生成中…"))
+        args = (period, self._rules(), self.issued_date(), Path(path))
+        self.ctx.run(bulletin_word_job, *args, on_done=written, on_error=failed)
 
     def bulletin_text(self) -> str | None:
         """The bulletin to copy or save; None (after telling the user) while there is none yet, so that 复制
