@@ -94,3 +94,53 @@ def test_rule_sets_can_be_made_default_and_copied(make_window, tmp_path, qtbot, 
     settle(window)
     assert (tmp_path / "rules" / "本市细则.toml").is_file()
     assert "本市细则" in [r.name for r in page.data["rule_sets"]]
+
+
+def test_the_bulletin_tab_saves_through_the_core_refuses_a_bad_template_and_restores_defaults(
+    make_window, tmp_path, qtbot
+):
+    from PySide6.QtCore import Qt
+
+    from models.bulletin_settings import load_bulletin_settings
+    from models.store import open_db
+
+    window = make_window(small_store(tmp_path / "small.db"))
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    page.tabs.setCurrentWidget(page.bulletin)
+    settle(window)
+    tab = page.bulletin
+    rows = {tab.table.item(r, 0).data(Qt.ItemDataRole.UserRole): r for r in range(tab.table.rowCount())}
+    deduction = rows["bulletin.template.deduction"]
+    assert tab.table.item(rows["bulletin.city"], 1).text() == "漳州"
+    assert tab.table.item(deduction, 1).text() == "存在{reason}现象，根据{rule}规定，扣{points}分"
+    assert "{points}" in tab.table.item(deduction, 2).text()
+
+    tab.table.item(rows["bulletin.city"], 1).setText("厦门")
+    tab.table.item(deduction, 1).setText("存在{reason}现象，扣{pts}分")
+    tab.save.click()
+    qtbot.waitUntil(lambda: tab.status.text().startswith("未保存"), timeout=30000)
+    assert "bulletin.template.deduction 中有未知的占位符 {pts}" in tab.status.text()
+    db = open_db(tmp_path / "small.db")
+    assert load_bulletin_settings(db).city == "漳州"  # nothing of a refused page is stored
+
+    tab.table.item(deduction, 1).setText("因{reason}扣{points}分")
+    tab.score_format.setCurrentIndex(tab.score_format.findData("0.00"))
+    tab.save.click()
+    qtbot.waitUntil(lambda: tab.status.text().startswith("已保存（3 项）"), timeout=30000)
+    settle(window)
+    settings = load_bulletin_settings(db)
+    assert (settings.city, settings.score_format, settings.templates["deduction"]) == (
+        "厦门",
+        "0.00",
+        "因{reason}扣{points}分",
+    )
+    assert tab.table.item(rows["bulletin.city"], 1).text() == "厦门"  # the page reloaded what was stored
+
+    tab.table.selectRow(rows["bulletin.city"])
+    tab.reset_selected()
+    assert tab.table.item(rows["bulletin.city"], 1).text() == "漳州"
+    tab.save.click()
+    qtbot.waitUntil(lambda: tab.status.text().startswith("已保存（1 项）"), timeout=30000)
+    assert load_bulletin_settings(db).city == "漳州"
+    db.conn.close()

@@ -1,4 +1,4 @@
-"""设置: unit registry, rule sets, header aliases, time limits, holiday overrides, counting definitions.
+"""设置: unit registry, rule sets, header aliases, time limits, holiday overrides, counting definitions, 通报.
 
 Each tab edits a copy in a table; 保存 sends it to a core function on the worker, which validates it and
 writes it in one transaction (a refused edit writes nothing and says which row is wrong).
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from models import registry
 from models.registry import UnitEdit
 from ui.pages.base import AppContext, Page
+from ui.pages.bulletin_settings import BulletinSettingsTab, save_bulletin_settings
 from ui.widgets import REFUSED_COLOR, combo_value
 
 UNIT_COLUMNS = ("单位名称", "类别", "上级单位", "区域", "评价范围", "别名（逗号分隔，只增不删）")
@@ -36,6 +37,7 @@ UNIT_COLUMNS = ("单位名称", "类别", "上级单位", "区域", "评价范�
 def load_settings(db) -> dict:
     """Worker job: everything the settings tabs show."""
     from models import reference, registry
+    from models.bulletin_settings import setting_items
     from models.definitions import load_definitions
     from models.rule_files import chosen_rule_set, list_rule_sets
 
@@ -50,6 +52,7 @@ def load_settings(db) -> dict:
         "limits": reference.list_time_limits(db),
         "holidays": reference.list_holiday_overrides(db),
         "definitions": load_definitions(db),
+        "bulletin": setting_items(db),
     }
 
 
@@ -221,6 +224,9 @@ class SettingsPage(Page):
         self.tabs.addTab(self.limits, self.tr("办理时限"))
         self.tabs.addTab(self.holidays, self.tr("节假日调整"))
         self.tabs.addTab(self.defs_tab, self.tr("统计口径"))
+        self.bulletin = BulletinSettingsTab()
+        self.tabs.addTab(self.bulletin, self.tr("通报"))
+        self.bulletin.save_requested.connect(self.save_bulletin)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.units.save.clicked.connect(self.save_units)
@@ -286,6 +292,7 @@ class SettingsPage(Page):
         self.def_deferred.setChecked(bool(d.exclude_deferred))
         self.def_parts.setValue(int(d.top_parts))
         self.def_events.setValue(int(d.top_events))
+        self.bulletin.show_items(data["bulletin"])
 
     # ------------------------------------------------------------ rule sets
     def selected_rules(self) -> str | None:
@@ -408,4 +415,22 @@ class SettingsPage(Page):
             defs,
             on_done=lambda _r: (self.defs_status.setText(self.tr("已保存")), self.ctx.data_changed.emit()),
             on_error=lambda e: self.defs_status.setText(str(e)),
+        )
+
+    def save_bulletin(self, values: dict[str, str]) -> None:
+        from ui.worker import error_text
+
+        if not values:
+            self.bulletin.saved(0)
+            return
+
+        def saved(count: int) -> None:
+            self.bulletin.saved(count)
+            self.ctx.data_changed.emit()  # reloads this page too: the stored values become its starting point
+
+        self.ctx.run(
+            save_bulletin_settings,
+            values,
+            on_done=saved,
+            on_error=lambda e: self.bulletin.refused(error_text(e)),
         )
