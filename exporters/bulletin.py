@@ -157,14 +157,6 @@ class BulletinDocument:
         """The signature date as 公文 write it: 2021年12月13日."""
         return f"{self.issued.year}年{self.issued.month}月{self.issued.day}日"
 
-    def body_texts(self) -> list[str]:
-        """The body from the first heading to the date, one string per paragraph (the word-for-word part)."""
-        texts = []
-        for section in self.sections:
-            texts.append(section.heading)
-            texts += [p.full_text for p in section.paragraphs]
-        return [*texts, self.issuer, self.date_text]
-
 
 # ---------------------------------------------------------------- building it
 
@@ -279,9 +271,11 @@ def _bad_side(doc: dict, deductions: list, w: _Wording) -> Paragraph:
         units = "、".join(u["unit"] for u in low)
         items.append(w("low_closure", units=units, rate=pct(low[0]["on_time_closure_rate"])))
     for a in deductions:
+        template = "deduction" if a.rule_ref else "deduction_no_rule"
         values = _adjustment_values(a)
+        values["reason"] = w.settings.without_template_words(template, "reason", a.reason)
         subject = w("deduction_cases", **values) if a.cases else a.unit
-        items.append(subject + w("deduction" if a.rule_ref else "deduction_no_rule", **values))
+        items.append(subject + w(template, **values))
     if not items:
         return Paragraph(w("nothing_bad"), REVIEW_LEADS[1])
     return Paragraph("".join(f"{_nth(i)}是{t}。" for i, t in enumerate(items)), REVIEW_LEADS[1])

@@ -8,6 +8,7 @@ set (a template may use only its own placeholders), and again when it is used, f
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -144,6 +145,24 @@ class BulletinSettings:
         """Template `name` with its placeholders filled in (the common ones come from `values` too)."""
         return fill_template(f"{PREFIX}{TEMPLATE}{name}", self.templates[name], values)
 
+    def without_template_words(self, name: str, placeholder: str, value: str) -> str:
+        """`value` without the words template `name` already writes around `placeholder`.
+
+        Why: a reason entered as the whole phrase (存在职责范围内不接受案件派遣现象, as users did while the
+        bulletin printed the reason as entered) would read 存在存在…现象现象 in 存在{reason}现象; the ledger is
+        append-only, so such entries stay. Only a whole word is dropped: the text between the placeholder and
+        the nearest punctuation or placeholder on each side."""
+        before, found, after = self.templates[name].partition("{" + placeholder + "}")
+        if not found:
+            return value
+        lead = re.split(r"[\W{}]", before)[-1]  # \W: punctuation, spaces; CJK letters count as word characters
+        tail = re.split(r"[\W{}]", after)[0]
+        if lead and value.startswith(lead) and len(value) > len(lead):
+            value = value[len(lead) :]
+        if tail and value.endswith(tail) and len(value) > len(tail):
+            value = value[: -len(tail)]
+        return value
+
     def fill_doc_no(self, **values: object) -> str:
         """The 文号 line ("2021年第11期"), empty when no 文号 is set."""
         return fill_template(f"{PREFIX}doc_no", self.doc_no, values) if self.doc_no else ""
@@ -248,7 +267,7 @@ def check_template(key: str, text: str, allowed: tuple[str, ...]) -> None:
 def check_value(key: Key, text: str) -> str:
     """The value `text` cleaned (surrounding spaces off) if `key` can take it, else BulletinSettingError."""
     value = text.strip()
-    if any(ch in value for ch in "\r\n\t") or any(ord(ch) < 32 for ch in value):
+    if any(ord(ch) < 32 for ch in value):  # a newline, a tab or another control character
         raise BulletinSettingError(f"{key.key} 的值不能含换行或控制字符")
     if not value and not key.may_be_empty:
         raise BulletinSettingError(f"{key.key}（{key.label}）不能为空；恢复默认用 config reset {key.key}")

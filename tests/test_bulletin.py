@@ -82,6 +82,14 @@ def test_deductions_with_case_numbers_and_reversals_left_out(db):
     assert "录错了" not in text
 
 
+def test_a_reason_entered_as_the_whole_phrase_is_not_worded_twice(db):
+    """Entries made while the bulletin printed reasons as entered hold 存在…现象 already; the ledger keeps them."""
+    build(db)
+    add_adjustment(db, **(SEED_ADJUSTMENT | {"reason": "存在职责范围内不接受案件派遣现象", "rule_ref": None}))
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    assert "，存在职责范围内不接受案件派遣现象，扣2分。" in text
+
+
 def test_names_and_doc_number_come_from_settings(db):
     build(db)
     set_setting_values(
