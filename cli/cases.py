@@ -102,9 +102,12 @@ def cmd_cases(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from exporters.bulletin import build_bulletin, render_text, suggest_file_name
-    from models.periods import parse_day
+    from models.periods import PeriodError, parse_day
 
-    issued = parse_day(args.issued) if args.issued else None
+    try:
+        issued = parse_day(args.issued) if args.issued else None
+    except PeriodError as exc:
+        raise PeriodError(f"落款日期 --issued：{exc}") from None
     bulletin = build_bulletin(common.open_store(args), args.period, rules=args.rules, issued=issued)
     if args.docx:
         from exporters.bulletin_docx import write_bulletin_docx

@@ -1,4 +1,4 @@
-"""The bulletin's settings: defaults from resources/, `config list|set|reset`, and every value checked."""
+"""The bulletin's settings (defaults from resources/, `config list|set|reset`, every value checked); report flags."""
 
 from __future__ import annotations
 
@@ -152,3 +152,8 @@ def test_a_template_broken_by_hand_in_the_database_is_named_before_any_output(db
     assert out.out == "" and "bulletin.template.deduction 中有未知的占位符 {pts}" in out.err
     reset_setting(db, "bulletin.template.deduction")
     assert main.main(["--db", db_path, "report", "--month", "2021-11"]) == 0
+
+
+def test_report_refuses_an_impossible_signature_date(db_path, capsys):
+    assert main.main(["--db", db_path, "report", "--month", "2021-11", "--issued", "2021-02-30"]) == 2
+    assert capsys.readouterr().err == "错误：落款日期 --issued：日期超出范围：30 日（2021年2月只有 28 天）\n"
