@@ -296,10 +296,16 @@ def _annex(db, period: Period, rules, settings: BulletinSettings) -> Annex:
     if rows:
         groups.append(AnnexGroup(category_label(category), tuple(rows)))
     rule_set = doc["rule_set"]
+    label = rule_set.get("label") or f"{rule_set['name']}（版本 {rule_set['version']}）"
+    notes = [f"（{rule_set['note']}）"] if rule_set.get("note") else []  # e.g. an example rule set says so
+    if doc.get("unplaced_units"):
+        names = "、".join(f"{u['unit']}（立案{u['filed']}件）" for u in doc["unplaced_units"])
+        notes.append(f"未登记单位未参加评价：{names}")
     return Annex(
         title=f"{period_words(period)}处置单位绩效评价得分",
-        rule_set=f"评分规则：{rule_set['name']}（版本 {rule_set['version']}）",
+        rule_set=f"评分规则：{label}",
         groups=tuple(groups),
+        notes=tuple(notes),
     )
 
 

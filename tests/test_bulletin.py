@@ -171,3 +171,11 @@ def test_bulletin_remarks_name_only_the_adjustments_its_score_table_counts(db):
 
     whole = render_bulletin(db, parse_month("2021-11"), issued=date(2021, 12, 13))
     assert "蓝田开发区管委会办理案件号202111160744，存在职责范围内不接受案件派遣现象，扣2分。" in whole
+
+
+def test_units_with_cases_outside_the_registry_are_named_with_the_annex_not_in_the_body(db):
+    build(db)
+    insert_cases(db, [case("X1", "新成立的街道办事处")])
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    body, annex = text.split("\n附件\n")
+    assert "未登记单位未参加评价：新成立的街道办事处（立案1件）" in annex and "未登记单位" not in body
