@@ -157,3 +157,30 @@ def load_lw_settings(stored: dict | None = None) -> LwSettings:
 def lw_settings_from_db(db) -> LwSettings:
     """The rules in force for a store: the shipped file plus the user's edits (setting "lw_rules")."""
     return load_lw_settings(STORED.read(db))
+
+
+def edited_rules(settings: LwSettings) -> tuple:
+    """The rules 设置 edits: step limits, light thresholds, the county ceiling."""
+    return settings.limits, settings.yellow_from, settings.serious_over, settings.county_max_days
+
+
+def save_lw_rules(
+    db, *, limits: dict[str, int], yellow_from: Decimal, serious_over: Decimal, county_max_days: int, today: str
+) -> LwSettings:
+    """Validate and store an edit of the rules 设置 shows; returns the rules now in force.
+
+    A value that cannot be used raises LwSettingsError and stores nothing. Why a version of its own: every
+    export states the rules' version, and an edited rule set must not pass for the shipped one; an edit back
+    to the shipped values takes the shipped version again. `today` (YYYY-MM-DD) dates the edit."""
+    shipped = load_lw_settings()
+    edit = {
+        "limits": {step: limits.get(step) for step in STEPS},
+        "lights": {"yellow_from": str(yellow_from), "serious_over": str(serious_over)},
+        "extensions": {"county_max_days": county_max_days},
+    }
+    stored = STORED.read(db) or {}
+    candidate = load_lw_settings(_merge(stored, edit | {"version": shipped.version}))  # raises when unusable
+    same = edited_rules(candidate) == edited_rules(shipped)
+    edit["version"] = shipped.version if same else f"{shipped.version}（本机修改 {today}）"
+    STORED.write(db, _merge(stored, edit))
+    return lw_settings_from_db(db)

@@ -245,3 +245,33 @@ def test_used_share_rounds_half_up_to_four_places_and_needs_a_limit():
     assert used_share(1, 3) == Decimal("0.3333")
     assert used_share(2, 3) == Decimal("0.6667")
     assert used_share(5, 0) is None
+
+
+# ---------------------------------------------------------------- editing the rules (设置 → 两违规则)
+
+
+def test_an_edit_of_the_rules_is_validated_stored_and_versioned(db):
+    from models.lw_settings import save_lw_rules
+
+    edit = {"limits": {"核查": 3, "处置": 10, "审核": 5}, "yellow_from": Decimal("0.75"), "serious_over": Decimal(3)}
+    saved = save_lw_rules(db, **edit, county_max_days=20, today="2022-01-05")
+    assert saved == lw_settings_from_db(db)
+    assert saved.definitions() == {
+        "rules_version": "1（本机修改 2022-01-05）",
+        "limits": {"核查": "3工作日", "处置": "10工作日", "审核": "5工作日"},
+        "yellow_from": "75.00",
+        "serious_over": "300.00",
+        "extension_unit": "自然日",
+        "county_max_days": 20,
+    }
+    assert "县两违治理办" in saved.county_words  # the approval words are not part of the edit
+    with pytest.raises(LwSettingsError, match="核查"):
+        save_lw_rules(db, **edit | {"limits": {"核查": 0, "处置": 10, "审核": 5}}, county_max_days=20, today="x")
+    with pytest.raises(LwSettingsError, match="黄灯"):
+        save_lw_rules(db, **edit | {"yellow_from": Decimal("1.2")}, county_max_days=20, today="x")
+    assert lw_settings_from_db(db) == saved  # a refused edit stores nothing
+    back = save_lw_rules(
+        db, limits=dict(SETTINGS.limits), yellow_from=Decimal("0.80"), serious_over=Decimal("2.0"), county_max_days=30,
+        today="2022-01-06",
+    )  # fmt: skip
+    assert back.definitions() == SETTINGS.definitions()  # the shipped values again: the shipped version again
