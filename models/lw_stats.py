@@ -383,6 +383,11 @@ def lw_stats(
 # ---------------------------------------------------------------- open steps (lw overdue, escalation)
 
 
+def used_percent(share: Decimal | None) -> Decimal | None:
+    """A used share (1 = the whole limit) as the percent every list shows, two decimals half-up."""
+    return None if share is None else q2(share * HUNDRED)
+
+
 @dataclass(frozen=True)
 class OpenStep:
     """One open step at the as-of time, with its light: a row of `lw overdue` and of the escalation sheet."""
@@ -392,8 +397,7 @@ class OpenStep:
 
     @property
     def used_percent(self) -> Decimal | None:
-        share = self.status.used_share
-        return None if share is None else q2(share * HUNDRED)
+        return used_percent(self.status.used_share)
 
     def to_json(self) -> dict:
         step = self.status.step

@@ -12,8 +12,9 @@ from datetime import datetime
 from models.indicators import resolve_as_of
 from models.lw_cases import LW_CASE_FIELDS, ExtensionRequest, LwCase, case_from_row
 from models.lw_settings import lw_settings_from_db
-from models.lw_stats import LwEvaluation, evaluate
+from models.lw_stats import LwEvaluation, evaluate, used_percent
 from models.lw_steps import OUTCOME_LABELS, case_timeline, step_status
+from models.numbers import fmt2
 from models.periods import TS_FORMAT, Period, month_period
 from models.regions import load_region_table
 from models.versioned import VersionedTable, history
@@ -119,11 +120,13 @@ def case_record(db, case_no: str, as_of: str | datetime | None = None) -> dict |
                 "extension_days": step.extension_days,
                 "deadline_at": _ts(step.deadline),
                 "ended_at": _ts(step.end),
+                "started": status.started,
                 "done": status.done,
                 "due": status.due,
                 "on_time": status.on_time,
                 "open": status.open,
                 "used_share": None if status.used_share is None else str(status.used_share),
+                "used": fmt2(used_percent(status.used_share)),  # percent, as `lw overdue` prints it
                 "light": status.light,
                 "serious": status.serious,
             }

@@ -71,6 +71,11 @@ def test_a_case_repeats_once_per_extension_and_its_title_and_totals_rows_are_ski
     record = case_record(db, "LW001", "2021-12-31 23:59:59")
     assert [e["outcome_label"] for e in record["extensions"]] == ["已延期", "审批层级不符"]
     assert record["steps"][1]["extension_days"] == 20
+    assert [s["started"] for s in record["steps"]] == [True, True, False]
+    from models.lw_stats import open_steps
+
+    listed = [r.to_json() for r in open_steps(lw_evaluation(db, None, "2021-12-31 23:59:59"))]
+    assert record["steps"][1]["used"] == next(r["used"] for r in listed if r["case_no"] == "LW001")  # as listed
 
 
 def test_bad_rows_are_rejected_with_row_column_and_reason_and_the_rest_imports(db, tmp_path):
