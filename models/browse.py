@@ -239,6 +239,7 @@ def month_has_cases(db: sqlite_utils.Database, period: Period) -> bool:
 IMPORT_COLUMNS = (
     "id",
     "stream",
+    "params",
     "file_name",
     "started_at",
     "outcome",

@@ -18,6 +18,7 @@ from exporters.rejected_rows import write_rejected_rows
 from models import browse
 from ui import dialogs
 from ui.pages.base import AppContext
+from ui.streams import stream_text
 from ui.widgets import REFUSED_COLOR
 from ui.worker import error_dialog
 
@@ -32,9 +33,9 @@ class HistoryPanel(QSplitter):
         super().__init__(parent)
         self.ctx = ctx
         self.rejected_import: int | None = None  # the import whose rejected rows are listed
-        self.table = QTableWidget(0, 9)
+        self.table = QTableWidget(0, 10)
         self.table.setHorizontalHeaderLabels(
-            [self.tr(h) for h in ("编号", "文件", "时间", "结果", "读取", "新增", "更新", "被拒", "SHA-256")]
+            [self.tr(h) for h in ("编号", "文件", "类型", "时间", "结果", "读取", "新增", "更新", "被拒", "SHA-256")]
         )
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -68,6 +69,7 @@ class HistoryPanel(QSplitter):
             cells = [
                 row["id"],
                 row["file_name"],
+                stream_text(row["stream"], row["params"]),
                 row["started_at"],
                 self.tr(OUTCOME_TEXT.get(row["outcome"], row["outcome"] or "")),
                 row["rows_read"],
@@ -78,11 +80,11 @@ class HistoryPanel(QSplitter):
             ]
             for c, value in enumerate(cells):
                 item = QTableWidgetItem("" if value is None else str(value))
-                if c == 8:
+                if c == 9:
                     item.setToolTip(row["sha256"] or "")
                 if c == 1 and row.get("message"):
                     item.setToolTip(row["message"])
-                if c == 3 and row["outcome"] == "refused":
+                if c == 4 and row["outcome"] == "refused":
                     item.setForeground(QBrush(QColor(REFUSED_COLOR)))
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()

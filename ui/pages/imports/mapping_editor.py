@@ -10,15 +10,18 @@ from models.records import FIELD_LABELS
 from ui.widgets import CellCombo, combo_value
 
 NOT_MAPPED = "（不导入）"
-# The fields a file's columns can be mapped to, in the table's order.
+# The fields a city-case export's columns can be mapped to, in the table's order (the other streams' fields
+# come with their preview: importers.report.Preview.labels).
 MAPPED_FIELDS = tuple(FIELD_LABELS)[: tuple(FIELD_LABELS).index("rework_count") + 1]
+CASE_FIELDS = {field: FIELD_LABELS[field] for field in MAPPED_FIELDS}
 
 
 class MappingEditor(QTableWidget):
     """Columns 字段 / 对应表头 / 必需. `corrected(field, header)` when the user picks another header ("" = none).
 
-    The rows are built once and hidden until a file's mapping fills them: the fields never change, only
-    the headers a file offers, and building two dozen cell combos per preview would stall the UI thread."""
+    The rows are built once per stream and hidden until a file's mapping fills them: a stream's fields never
+    change, only the headers a file offers, and building two dozen cell combos per preview would stall the UI
+    thread."""
 
     corrected = Signal(str, str)
 
@@ -27,16 +30,22 @@ class MappingEditor(QTableWidget):
         self.setHorizontalHeaderLabels([self.tr("字段"), self.tr("对应表头"), self.tr("必需")])
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self._combos: dict[str, CellCombo] = {}  # field → its combo (built once)
+        self._combos: dict[str, CellCombo] = {}  # field → its combo (built once per stream)
+        self._fields: dict[str, str] = {}  # the fields the rows stand for → their labels
         self._options: QStandardItemModel | None = None  # the shown file's headers, shared by the combos
 
-    def build_rows(self) -> dict[str, CellCombo]:
-        """The rows, one per field, hidden; built on the first call."""
-        if self._combos:
+    def build_rows(self, fields: dict[str, str] | None = None) -> dict[str, CellCombo]:
+        """The rows, one per field (field → label; default the city-case fields), hidden; built again only
+        when the fields change (another stream)."""
+        fields = fields or CASE_FIELDS
+        if self._combos and fields == self._fields:
             return self._combos
-        self.setRowCount(len(MAPPED_FIELDS))
-        for r, field in enumerate(MAPPED_FIELDS):
-            label = QTableWidgetItem(f"{FIELD_LABELS[field]}（{field}）")
+        self.setRowCount(0)
+        self._combos = {}
+        self._fields = dict(fields)
+        self.setRowCount(len(fields))
+        for r, (field, text) in enumerate(fields.items()):
+            label = QTableWidgetItem(f"{text}（{field}）")
             label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.setItem(r, 0, label)
             combo = CellCombo()
@@ -47,9 +56,12 @@ class MappingEditor(QTableWidget):
             self._combos[field] = combo
         return self._combos
 
-    def show_mapping(self, headers: list[str], mapping: dict[str, str], required: list[str]) -> None:
-        """Point every field's combo at one shared list of the file's headers and select its mapping."""
-        combos = self.build_rows()
+    def show_mapping(
+        self, headers: list[str], mapping: dict[str, str], required: list[str], fields: dict[str, str] | None = None
+    ) -> None:
+        """Point every field's combo (fields: field → label, default the city-case fields) at one shared list
+        of the file's headers and select its mapping."""
+        combos = self.build_rows(fields)
         options = QStandardItemModel(self)
         for text, data in [(self.tr(NOT_MAPPED), ""), *((h, h) for h in headers)]:
             item = QStandardItem(text)

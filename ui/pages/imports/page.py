@@ -1,21 +1,28 @@
 """数据导入: the queue of dropped or picked files, each previewed with its detected column mapping
-(correctable per column) and a validation summary; the import on the worker with progress and cancel."""
+(correctable per column) and a validation summary; the import on the worker with progress and cancel.
+The files are imported as the chosen stream (城管案件, 两违, 督察信访 with its batch, 创城回头看): each has its
+own columns and header aliases, so changing the choice previews the queued files again."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -25,13 +32,77 @@ from PySide6.QtWidgets import (
 )
 
 from importers.headers import check_mapping
-from models.records import FIELD_LABELS
+from models.store import CASES
 from ui.pages.base import AppContext, Page
 from ui.pages.imports.drop_zone import DropZone
 from ui.pages.imports.history_panel import HistoryPanel
 from ui.pages.imports.mapping_editor import MappingEditor
-from ui.widgets import OK_COLOR, REFUSED_COLOR
+from ui.streams import STREAM_HINTS, STREAMS, make_stream
+from ui.widgets import OK_COLOR, REFUSED_COLOR, combo_value
 from ui.worker import error_text
+
+
+class StreamChoice(QWidget):
+    """导入类型 (the stream the queued files are imported as) and, for 督察信访, the batch's 批次, 移交日期 and
+    督察组. Emits `changed()` when the stream or one of its values changes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.combo = QComboBox()
+        for name, label in STREAMS:
+            self.combo.addItem(self.tr(label), name)
+        self.hint = QLabel("")
+        self.hint.setObjectName("tileNote")
+        self.batch = QSpinBox()
+        self.batch.setRange(0, 999)
+        self.batch.setSpecialValueText(self.tr("（请填写）"))
+        self.batch.setPrefix(self.tr("第 "))
+        self.batch.setSuffix(self.tr(" 批"))
+        self.handed_over = QDateEdit(QDate.currentDate())
+        self.handed_over.setCalendarPopup(True)
+        self.handed_over.setDisplayFormat("yyyy-MM-dd")
+        self.body = QLineEdit()
+        self.body.setPlaceholderText(self.tr("督察组（可不填）"))
+        self.body.setMaximumWidth(220)
+        self.petition_widgets = [
+            QLabel(self.tr("批次")), self.batch, QLabel(self.tr("移交日期")), self.handed_over, self.body
+        ]  # fmt: skip
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(self.tr("导入类型")))
+        layout.addWidget(self.combo)
+        for widget in self.petition_widgets:
+            layout.addWidget(widget)
+        layout.addWidget(self.hint, 1)
+        self.combo.currentIndexChanged.connect(self._stream_changed)
+        self.batch.valueChanged.connect(self.changed)
+        self._stream_changed()
+
+    def name(self) -> str:
+        return combo_value(self.combo) or CASES
+
+    def set_name(self, name: str) -> None:
+        self.combo.setCurrentIndex(max(0, self.combo.findData(name)))
+
+    def _stream_changed(self) -> None:
+        name = self.name()
+        for widget in self.petition_widgets:
+            widget.setVisible(name == "petitions")
+        self.hint.setText(self.tr(STREAM_HINTS[name]))
+        self.changed.emit()
+
+    def missing(self) -> str | None:
+        """What the chosen stream still needs before an import (None: nothing)."""
+        if self.name() == "petitions" and not self.batch.value():
+            return self.tr("督察信访须填写批次")
+        return None
+
+    def stream(self):
+        """The importer's stream object for the choice (None for city cases)."""
+        handed_over: date = self.handed_over.date().toPython()
+        return make_stream(self.name(), batch=self.batch.value(), handed_over=handed_over, body=self.body.text())
 
 
 class ImportsPage(Page):
@@ -48,6 +119,9 @@ class ImportsPage(Page):
         self.reports: list = []
         self._shown: Path | None = None  # the file whose mapping the editor shows
 
+        self.stream = StreamChoice()
+        self.stream.changed.connect(self._stream_changed)
+        self._stream_name = self.stream.name()  # the stream the shown previews were read as
         self.drop = DropZone()
         self.drop.chosen.connect(self.add_files)
         self.file_list = QListWidget()
@@ -116,6 +190,7 @@ class ImportsPage(Page):
         main.setStretchFactor(0, 3)
         main.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.stream)
         layout.addWidget(self.drop)
         layout.addWidget(main, 1)
 
@@ -128,8 +203,6 @@ class ImportsPage(Page):
 
     # ------------------------------------------------------------ files and preview
     def add_files(self, paths: list[Path]) -> None:
-        from importers.pipeline import preview_file
-
         for path in paths:
             path = Path(path)
             if path in self.files:
@@ -138,14 +211,36 @@ class ImportsPage(Page):
             item = QListWidgetItem(path.name)
             item.setToolTip(str(path))
             self.file_list.addItem(item)
-            self.ctx.run(
-                preview_file,
-                path,
-                on_done=lambda p, path=path: self._preview_ready(path, p),
-                on_error=lambda exc, path=path: self._preview_failed(path, exc),
-            )
+            self._request_preview(path)
         if self.file_list.currentRow() < 0 and self.files:
             self.file_list.setCurrentRow(0)
+        self._update_buttons()
+
+    def _request_preview(self, path: Path) -> None:
+        """Read the file's header and first rows as the chosen stream; an answer for another stream (the
+        choice changed meanwhile) is dropped."""
+        from importers.pipeline import preview_file
+
+        name = self._stream_name
+        self.ctx.run(
+            preview_file,
+            path,
+            stream=make_stream(name, batch=1, handed_over=date.today()),  # the preview reads only the columns
+            on_done=lambda p, path=path: name == self._stream_name and self._preview_ready(path, p),
+            on_error=lambda exc, path=path: name == self._stream_name and self._preview_failed(path, exc),
+        )
+
+    def _stream_changed(self) -> None:
+        if self.stream.name() == self._stream_name:
+            self._update_buttons()  # the batch changed
+            return
+        self._stream_name = self.stream.name()
+        self.previews.clear()
+        self.mappings.clear()
+        for row, path in enumerate(self.files):
+            self.file_list.item(row).setForeground(QBrush())
+            self._request_preview(path)
+        self._file_selected(self.file_list.currentRow())
         self._update_buttons()
 
     def _remove_selected(self) -> None:
@@ -229,7 +324,7 @@ class ImportsPage(Page):
                 self.preview.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
         self.preview.resizeColumnsToContents()
         self._shown = path
-        self.mapping.show_mapping(headers, self.mappings.get(path, {}), preview.required)
+        self.mapping.show_mapping(headers, self.mappings.get(path, {}), preview.required, preview.labels)
         self._validate(path)
 
     def _mapping_corrected(self, field: str, header: str) -> None:
@@ -267,7 +362,7 @@ class ImportsPage(Page):
         if check.duplicated:
             lines.append(self.tr("注意：表头「{0}」对应了多个字段").format("、".join(check.duplicated)))
         if check.missing:
-            names = "、".join(FIELD_LABELS.get(f, f) for f in check.missing)
+            names = "、".join(preview.labels.get(f, f) for f in check.missing)
             lines.append(self.tr("缺少必需的列：{0}——请在上表中指定，否则该文件将被拒收").format(names))
             self.validation.setStyleSheet(f"color: {REFUSED_COLOR}")
         else:
@@ -289,10 +384,11 @@ class ImportsPage(Page):
                 self.progress_text.setText("")
         self.remove.setEnabled(not running)
         self.drop.pick.setEnabled(not running)
+        self.stream.setEnabled(not running)
 
     def _blockers(self) -> list[str]:
-        """Why the queue cannot be imported yet, file by file (empty: it can)."""
-        out = []
+        """Why the queue cannot be imported yet: the stream's own values, then file by file (empty: it can)."""
+        out = [missing] if (missing := self.stream.missing()) else []
         for path in self.files:
             preview = self.previews.get(path)
             if preview is None:
@@ -300,7 +396,7 @@ class ImportsPage(Page):
             elif isinstance(preview, BaseException):
                 out.append(self.tr("{0} 无法导入").format(path.name))
             elif missing := self.missing_required(path):
-                names = "、".join(FIELD_LABELS.get(f, f) for f in missing)
+                names = "、".join(preview.labels.get(f, f) for f in missing)
                 out.append(self.tr("{0} 缺少必需的列（{1}）").format(path.name, names))
         return out
 
@@ -318,6 +414,7 @@ class ImportsPage(Page):
         self.job = self.ctx.run(
             import_files,
             list(self.files),
+            stream=self.stream.stream(),
             mappings=corrected,
             numbered_progress=True,
             with_progress=True,
