@@ -28,6 +28,7 @@ from ui.pages.cases import CasesPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.exports import ExportsPage
 from ui.pages.imports import ImportsPage
+from ui.pages.lw import LwPage
 from ui.pages.overdue import OverduePage
 from ui.pages.scores import ScoresPage
 from ui.pages.settings import SettingsPage
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.scores = ScoresPage(self.ctx)
         self.overdue = OverduePage(self.ctx)
         self.cases = CasesPage(self.ctx)
+        self.lw = LwPage(self.ctx)
         self.exports = ExportsPage(self.ctx, charts=self._dashboard_charts, rules=self.scores.rule_set)
         self.settings_page = SettingsPage(self.ctx)
         self.pages: list[Page] = [
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
             self.scores,
             self.overdue,
             self.cases,
+            self.lw,
             self.exports,
             self.settings_page,
         ]
@@ -187,6 +190,7 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number: self.show_page(n - 1))
         self.picker.changed.connect(self._period_picked)
         self.ctx.open_cases.connect(self._open_cases)
+        self.ctx.period_requested.connect(self._set_period)
         self.ctx.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.tasks.busy_changed.connect(self.busy.setVisible)
         self.tasks.ready.connect(self._db_ready)

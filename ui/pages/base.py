@@ -24,6 +24,7 @@ class AppContext(QObject):
     data_changed = Signal()  # after an import, an adjustment, a settings edit
     open_cases = Signal(object, str)  # models.browse.CaseQuery, caption
     status = Signal(str)
+    period_requested = Signal(object)  # a page asks the window's period picker to show this Period
 
     def __init__(self, tasks: TaskManager, db_path: Path, parent: QObject | None = None):
         super().__init__(parent)
@@ -34,6 +35,7 @@ class AppContext(QObject):
         self.last_stats: dict | None = None
         self.last_trend: list[dict] | None = None
         self.last_scores: dict | None = None
+        self.last_ledgers: dict[str, object] = {}  # the ledger pages' last shown data, by stream (meeting mode)
         self.prefetched: dict[str, tuple] = {}  # period label -> dashboard data computed at start-up
 
     def run(self, fn: Callable[..., Any], *args, **kwargs) -> Job:

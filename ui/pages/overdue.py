@@ -39,7 +39,7 @@ def export_lights(db, lights: list, path, as_of: str) -> int:
     return write_lights(lights, path, as_of=as_of)
 
 
-class _Sortable(QStandardItem):
+class SortableItem(QStandardItem):
     """Sorts by a hidden key (light order, share) rather than the shown text."""
 
     def __init__(self, text: str, key=None):
@@ -167,26 +167,26 @@ class OverduePage(Page):
         serious = counts["serious"]
         text = self.tr("{0}（红 {1} · 黄 {2} · 绿 {3}）").format(unit, counts["red"], counts["yellow"], counts["green"])
         # units sort by red count first (the ones to call), then yellow
-        parent = _Sortable(text, key=f"{9999 - counts['red']:04d}{9999 - counts['yellow']:04d}{unit}")
+        parent = SortableItem(text, key=f"{9999 - counts['red']:04d}{9999 - counts['yellow']:04d}{unit}")
         parent.setToolTip(unit)
-        row = [parent, _Sortable(""), _Sortable(""), _Sortable("", -1)]
-        row.append(_Sortable(self.tr("共 {0} 件").format(len(items)), -1))
-        row.append(_Sortable(str(serious) if serious else "", serious))
+        row = [parent, SortableItem(""), SortableItem(""), SortableItem("", -1)]
+        row.append(SortableItem(self.tr("共 {0} 件").format(len(items)), -1))
+        row.append(SortableItem(str(serious) if serious else "", serious))
         model.appendRow(row)
         return parent
 
     def _light_row(self, item) -> list[QStandardItem]:
-        light = _Sortable(LIGHT_TEXT.get(item.light, item.light), LIGHT_ORDER.get(item.light, 9))
+        light = SortableItem(LIGHT_TEXT.get(item.light, item.light), LIGHT_ORDER.get(item.light, 9))
         light.setForeground(QBrush(QColor(LIGHT_COLORS.get(item.light, "#333"))))
         light.setText("● " + light.text())
         share = item.used_share
         return [
-            _Sortable(item.case_no),
-            _Sortable(item.minor or ""),
-            _Sortable(str(item.deadline_at or "")),
-            _Sortable(item.share_text, float(share) if share is not None else -1.0),
+            SortableItem(item.case_no),
+            SortableItem(item.minor or ""),
+            SortableItem(str(item.deadline_at or "")),
+            SortableItem(item.share_text, float(share) if share is not None else -1.0),
             light,
-            _Sortable(self.tr("严重") if item.serious else "", int(bool(item.serious))),
+            SortableItem(self.tr("严重") if item.serious else "", int(bool(item.serious))),
         ]
 
     def _open_case(self, index) -> None:
