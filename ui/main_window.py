@@ -328,7 +328,9 @@ class MainWindow(QMainWindow):
         if self.meeting is not None:
             self.meeting.close()
             return
-        self.meeting = MeetingView(self.ctx.last_stats, self.ctx.last_trend, self.ctx.last_scores)
+        self.meeting = MeetingView(
+            self.ctx.last_stats, self.ctx.last_trend, self.ctx.last_scores, ledgers=self.ctx.last_ledgers
+        )
         self.meeting.closed.connect(self._meeting_closed)
         self.meeting.showFullScreen()
         screen = self.screen() or self.meeting.screen()

@@ -26,6 +26,7 @@ from ui.charts import make_chart
 from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
 from ui.fonts import app_font
 from ui.grades import grade_color, to_decimal
+from ui.meeting_lw import lw_slides
 from ui.widgets import Tile
 
 SCALE = 1.8
@@ -35,7 +36,7 @@ ROWS_PER_SLIDE = 12  # rows a projector shows at this size without scrolling
 class MeetingView(QWidget):
     closed = Signal()
 
-    def __init__(self, stats: dict | None, trend: list[dict] | None, scores: dict | None, parent=None):
+    def __init__(self, stats: dict | None, trend: list[dict] | None, scores: dict | None, parent=None, *, ledgers=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("会议模式"))
         self.setFont(app_font(SCALE))
@@ -77,6 +78,9 @@ class MeetingView(QWidget):
                     if len(parts) > 1:
                         title += f"（{number}/{len(parts)}）"
                     self._add(title, lambda part=part: self._score_table(part))
+        ledgers = ledgers or {}  # the ledger pages' last shown data, by stream
+        for title, build in lw_slides(ledgers.get("lw"), SCALE, ROWS_PER_SLIDE):
+            self._add(title, build)
         if not self.slides:
             self._add(self.tr("暂无数据"), lambda: QLabel(self.tr("请先打开“运行分析”或“绩效评价”页")))
         self.index = 0

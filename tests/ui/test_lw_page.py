@@ -226,6 +226,29 @@ def test_a_month_without_lw_cases_offers_the_latest_month(make_window, lw_db, qt
     assert page.tiles["received"].value.text() == "108"
 
 
+def test_meeting_mode_shows_the_lw_tiles_towns_and_escalation_list(make_window, lw_db, qtbot):
+    window, page = lw_window(make_window, lw_db, qtbot)
+    window.toggle_meeting()
+    meeting = window.meeting
+    titles = [title for title, _build in meeting.slides]
+    assert titles[:4] == [
+        "2021-12 两违监管",
+        "2021-12 两违 乡镇按期率（1/2）",
+        "2021-12 两违 乡镇按期率（2/2）",
+        "两违严重超期（抄送纪委监委、效能部门，2021-12-31 23:59）",
+    ]
+    tiles = meeting.slide_widget(0)
+    from ui.widgets import Tile
+
+    assert [t.value.text() for t in tiles.findChildren(Tile)] == ["108", "83.84%", "78.05%", "90.00%", "21", "5"]
+    towns = meeting.slide_widget(1)
+    assert towns.item(0, 0).text() == "芗城区" and towns.rowCount() == 9
+    sheet = meeting.slide_widget(3)
+    assert [sheet.item(r, 0).text() for r in range(sheet.rowCount())] == SERIOUS
+    meeting.close()
+    settle(window)
+
+
 def test_the_page_fits_a_small_laptop_screen(make_window, lw_db, qtbot):
     window, page = lw_window(make_window, lw_db, qtbot)
     assert window.minimumSizeHint().width() <= 1093  # 1366×768 at 125 %
