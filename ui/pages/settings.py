@@ -29,6 +29,8 @@ from models import registry
 from models.registry import UnitEdit
 from ui.pages.base import AppContext, Page
 from ui.pages.bulletin_settings import BulletinSettingsTab, save_bulletin_settings
+from ui.pages.lw.rules_tab import LwRulesTab
+from ui.streams import STREAMS
 from ui.widgets import REFUSED_COLOR, combo_value
 
 UNIT_COLUMNS = ("单位名称", "类别", "上级单位", "区域", "评价范围", "别名（逗号分隔，只增不删）")
@@ -39,6 +41,7 @@ def load_settings(db) -> dict:
     from models import reference, registry
     from models.bulletin_settings import setting_items
     from models.definitions import load_definitions
+    from models.lw_settings import load_lw_settings, lw_settings_from_db
     from models.rule_files import chosen_rule_set, list_rule_sets
 
     return {
@@ -47,23 +50,23 @@ def load_settings(db) -> dict:
         "categories": registry.categories(db),
         "rule_sets": list_rule_sets(),
         "default_rules": chosen_rule_set(db),
-        "header_fields": reference.header_fields(db),
-        "aliases": reference.list_header_aliases(db),
+        "header_fields": {name: reference.header_fields(db, name) for name, _label in STREAMS},
+        "aliases": {name: reference.list_header_aliases(db, name) for name, _label in STREAMS},
         "limits": reference.list_time_limits(db),
         "holidays": reference.list_holiday_overrides(db),
         "definitions": load_definitions(db),
         "bulletin": setting_items(db),
+        "lw_rules": (lw_settings_from_db(db), load_lw_settings()),
     }
 
 
-def save_table(db, kind: str, rows: list) -> int:
+def save_table(db, kind: str, rows: list, stream: str | None = None) -> int:
+    """Save one table; the header aliases are those of `stream` (imports.stream)."""
     from models import reference
 
-    return {
-        "aliases": reference.save_header_aliases,
-        "limits": reference.save_time_limits,
-        "holidays": reference.save_holiday_overrides,
-    }[kind](db, rows)
+    if kind == "aliases":
+        return reference.save_header_aliases(db, rows, stream or "cases")
+    return {"limits": reference.save_time_limits, "holidays": reference.save_holiday_overrides}[kind](db, rows)
 
 
 def copy_rules(db, name: str, new_name: str) -> str:
@@ -180,6 +183,15 @@ class SettingsPage(Page):
             [self.tr(h) for h in ("字段", "表头别名", "优先级")],
             self.tr("导入时按优先级（小者优先）在表头中查找这些文字；一个表头只能对应一个字段。"),
         )
+        self.alias_stream = QComboBox()  # whose aliases the table shows: each import type has its own
+        for name, label in STREAMS:
+            self.alias_stream.addItem(self.tr(label), name)
+        self.alias_stream.currentIndexChanged.connect(lambda _i: self.data and self._show_aliases())
+        stream_row = QHBoxLayout()
+        stream_row.addWidget(QLabel(self.tr("导入类型")))
+        stream_row.addWidget(self.alias_stream)
+        stream_row.addStretch(1)
+        self.aliases.layout().insertLayout(1, stream_row)
         self.limits = _EditTab(
             [self.tr(h) for h in ("问题类型", "小类", "时限", "单位")],
             self.tr(
@@ -227,6 +239,8 @@ class SettingsPage(Page):
         self.bulletin = BulletinSettingsTab()
         self.tabs.addTab(self.bulletin, self.tr("通报"))
         self.bulletin.save_requested.connect(self.save_bulletin)
+        self.lw_rules = LwRulesTab(ctx)
+        self.tabs.addTab(self.lw_rules, self.tr("两违规则"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.units.save.clicked.connect(self.save_units)
@@ -275,11 +289,7 @@ class SettingsPage(Page):
             ],
             editable=False,
         )
-        labels = {f: label for f, label, _r in data["header_fields"]}
-        _set_rows(self.aliases.table, [astuple(a) for a in data["aliases"]])
-        for r in range(self.aliases.table.rowCount()):
-            item = self.aliases.table.item(r, 0)
-            item.setToolTip(labels.get(item.text(), ""))
+        self._show_aliases()
         _set_rows(self.limits.table, [astuple(t) for t in data["limits"]])
         _set_rows(self.holidays.table, [[h.day, "是" if h.is_workday else "否", h.note] for h in data["holidays"]])
         d = data["definitions"]
@@ -293,6 +303,16 @@ class SettingsPage(Page):
         self.def_parts.setValue(int(d.top_parts))
         self.def_events.setValue(int(d.top_events))
         self.bulletin.show_items(data["bulletin"])
+        self.lw_rules.show_rules(*data["lw_rules"])
+
+    def _show_aliases(self) -> None:
+        """The chosen import type's header aliases, each field's label as its tooltip."""
+        stream = combo_value(self.alias_stream)
+        labels = {f: label for f, label, _r in self.data["header_fields"][stream]}
+        _set_rows(self.aliases.table, [astuple(a) for a in self.data["aliases"][stream]])
+        for r in range(self.aliases.table.rowCount()):
+            item = self.aliases.table.item(r, 0)
+            item.setToolTip(labels.get(item.text(), ""))
 
     # ------------------------------------------------------------ rule sets
     def selected_rules(self) -> str | None:
@@ -393,6 +413,7 @@ class SettingsPage(Page):
             save_table,
             kind,
             self.rows_for(kind),
+            combo_value(self.alias_stream) if kind == "aliases" else None,
             on_done=lambda n: self._saved(tab, n),
             on_error=lambda e: self._refused(tab, e),
         )
