@@ -11,13 +11,10 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
-    QHeaderView,
     QLabel,
     QStackedWidget,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +24,7 @@ from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
 from ui.fonts import app_font
 from ui.grades import grade_color, to_decimal
 from ui.meeting_lw import lw_slides
+from ui.slides import slide_table
 from ui.widgets import Tile
 
 SCALE = 1.8
@@ -114,15 +112,8 @@ class MeetingView(QWidget):
 
     def _score_table(self, units: list[dict]) -> QTableWidget:
         headers = [self.tr(h) for h in ("排名", "单位", "得分", "按期结案率", "结案率")]
-        table = QTableWidget(len(units), len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setFont(app_font(SCALE * 1.05))
-        table.horizontalHeader().setFont(app_font(SCALE * 0.8))
-        table.setWordWrap(False)
-        table.verticalHeader().setDefaultSectionSize(int(app_font(SCALE * 1.05).pointSizeF() * 2.3))
-        for r, unit in enumerate(units):
+        rows = []
+        for unit in units:
             ind = unit.get("indicators") or {}
             cells = [
                 unit.get("rank"),
@@ -131,13 +122,11 @@ class MeetingView(QWidget):
                 f"{ind['on_time_closure_rate']}%" if ind.get("on_time_closure_rate") else "—",
                 f"{ind['closure_rate']}%" if ind.get("closure_rate") else "—",
             ]
-            for c, value in enumerate(cells):
-                item = QTableWidgetItem("" if value is None else str(value))
-                if c == 2 and (color := grade_color(to_decimal(value))) is not None:
-                    item.setBackground(color)
-                table.setItem(r, c, item)
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            rows.append(["" if value is None else str(value) for value in cells])
+        table = slide_table(headers, rows, SCALE, stretch=1)
+        for r, unit in enumerate(units):
+            if (color := grade_color(to_decimal(unit.get("score")))) is not None:
+                table.item(r, 2).setBackground(color)
         return table
 
     def show_slide(self, index: int) -> None:

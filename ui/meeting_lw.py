@@ -8,48 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QHeaderView,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QGridLayout, QLabel, QTableWidget, QWidget
 
 from models.lw_settings import STEPS
 from models.lw_steps import RATE_KEYS
-from ui.fonts import app_font
 from ui.grades import grade_color, to_decimal
 from ui.pages.lw.record import LATE_COLOR, SERIOUS_BACKGROUND, minute
 from ui.pages.lw.views import TOWN_COLUMNS, lw_tiles, town_cells, town_rows
+from ui.slides import slide_table
 from ui.widgets import Tile
 
 Slide = tuple[str, Callable[[], QWidget]]
-
-
-def slide_table(headers: list[str], rows: list[list[str]], scale: float, stretch: int = 0) -> QTableWidget:
-    """A read-only table in projector type (column `stretch` takes the spare width)."""
-    table = QTableWidget(len(rows), len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setFont(app_font(scale * 1.05))
-    table.horizontalHeader().setFont(app_font(scale * 0.8))
-    table.setWordWrap(False)
-    table.verticalHeader().setDefaultSectionSize(int(app_font(scale * 1.05).pointSizeF() * 2.3))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if c:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 def _parts(rows: list, size: int) -> list[list]:
