@@ -193,13 +193,17 @@ def ui_imported(qapp, demo_exports, tmp_path_factory) -> dict:
     }
 
 
-@pytest.fixture
-def demo_copy(ui_imported, tmp_path) -> Path:
-    """A private copy of the UI-imported demo store."""
-    copy = tmp_path / "demo.db"
-    shutil.copyfile(ui_imported["db_path"], copy)
+def copy_store(source: Path, copy: Path) -> Path:
+    """A copy of a store with its write-ahead log (a store a window had open may hold pages only there)."""
+    shutil.copyfile(source, copy)
     for suffix in ("-wal", "-shm"):
-        side = Path(str(ui_imported["db_path"]) + suffix)
+        side = Path(str(source) + suffix)
         if side.exists():
             shutil.copyfile(side, Path(str(copy) + suffix))
     return copy
+
+
+@pytest.fixture
+def demo_copy(ui_imported, tmp_path) -> Path:
+    """A private copy of the UI-imported demo store."""
+    return copy_store(ui_imported["db_path"], tmp_path / "demo.db")
