@@ -55,6 +55,7 @@ class StreamChoice(QWidget):
             self.combo.addItem(self.tr(label), name)
         self.hint = QLabel("")
         self.hint.setObjectName("tileNote")
+        self.hint.setWordWrap(True)  # a long hint must not widen the window's minimum width
         self.batch = QSpinBox()
         self.batch.setRange(0, 999)
         self.batch.setSpecialValueText(self.tr("（请填写）"))
@@ -64,8 +65,8 @@ class StreamChoice(QWidget):
         self.handed_over.setCalendarPopup(True)
         self.handed_over.setDisplayFormat("yyyy-MM-dd")
         self.body = QLineEdit()
-        self.body.setPlaceholderText(self.tr("督察组（可不填）"))
-        self.body.setMaximumWidth(220)
+        self.body.setPlaceholderText(self.tr("督察组（选填）"))
+        self.body.setMinimumWidth(self.body.fontMetrics().horizontalAdvance("省生态环境保护督察组") + 16)
         self.petition_widgets = [
             QLabel(self.tr("批次")), self.batch, QLabel(self.tr("移交日期")), self.handed_over, self.body
         ]  # fmt: skip
@@ -364,6 +365,8 @@ class ImportsPage(Page):
         if check.missing:
             names = "、".join(preview.labels.get(f, f) for f in check.missing)
             lines.append(self.tr("缺少必需的列：{0}——请在上表中指定，否则该文件将被拒收").format(names))
+            if self.stream.name() == CASES:
+                lines.append(self.tr("如这是两违、督察信访或创城回头看台账，请先在上方选择导入类型"))
             self.validation.setStyleSheet(f"color: {REFUSED_COLOR}")
         else:
             lines.append(self.tr("必需的列均已找到，可以导入（有问题的行会被单独记录，不影响其他行）"))

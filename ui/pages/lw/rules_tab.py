@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from models.lw_settings import STEPS, LwSettings
 from ui.pages.base import AppContext
@@ -32,6 +32,7 @@ def _spin(low: int, high: int, suffix: str) -> QSpinBox:
     spin = QSpinBox()
     spin.setRange(low, high)
     spin.setSuffix(suffix)
+    spin.setMinimumWidth(130)
     return spin
 
 
@@ -54,23 +55,28 @@ class LwRulesTab(QWidget):
         self.save.setObjectName("primary")
         self.defaults = QPushButton(self.tr("恢复默认值"))
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for step in STEPS:
             form.addRow(self.tr("{0}时限（{1}）").format(step, ROLES[step]), self.limits[step])
         form.addRow(self.tr("黄灯：已用时限达到"), self.yellow)
         form.addRow(self.tr("严重超期：已用时限超过（抄送纪委监委、效能部门）"), self.serious)
         form.addRow(self.tr("县级可审批的累计延期天数（超过须市级审批）"), self.county)
         form.addRow(self.tr("规则版本"), self.version)
-        form.addRow(self.defaults, self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.defaults)
+        buttons.addWidget(self.save)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         note = QLabel(
             self.tr(
-                "两违智能监管的时限与亮灯规则（domain.md §8）。工作日按“节假日调整”与办公时间计；延期按自然日。"
+                "两违智能监管的时限与亮灯规则。工作日按法定节假日、“节假日调整”与办公时间计；延期按自然日。"
                 "修改后的规则用于此后的所有两违统计、亮灯与严重超期清单，版本号注明“本机修改”。"
             )
         )
         note.setWordWrap(True)
         layout.addWidget(note)
         layout.addLayout(form)
+        layout.addLayout(buttons)
         layout.addWidget(self.status)
         layout.addStretch(1)
         self.save.clicked.connect(self.save_rules)
