@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QGridLayout, QLabel, QTableWidget, QWidget
+from PySide6.QtWidgets import QGridLayout, QHeaderView, QLabel, QTableWidget, QWidget
 
 from models.lw_settings import STEPS
 from models.lw_steps import RATE_KEYS
+from ui.fonts import app_font
 from ui.grades import grade_color, to_decimal
 from ui.pages.lw.record import LATE_COLOR, SERIOUS_BACKGROUND, minute
 from ui.pages.lw.views import TOWN_COLUMNS, lw_tiles, town_cells, town_rows
@@ -60,6 +61,7 @@ def _tiles(view, scale: float) -> QWidget:
     grid = QGridLayout(box)
     for i, (_key, caption, value, note) in enumerate(lw_tiles(view.doc, view.lights, len(view.open_steps))):
         tile = Tile(caption, scale=scale)
+        tile.note.setFont(app_font(scale * 0.8))  # read from the back of the room too
         tile.set_value(value, note)
         grid.addWidget(tile, i // 3, i % 3)
     return box
@@ -68,6 +70,10 @@ def _tiles(view, scale: float) -> QWidget:
 def _town_table(part: list, scale: float) -> QTableWidget:
     rows = [[("" if level == 0 else "　　") + name, *town_cells(figures)] for level, name, figures, _g in part]
     table = slide_table([c[0] for c in TOWN_COLUMNS], rows, scale)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    for column in range(1, len(TOWN_COLUMNS)):  # the figures share the width, close to their town
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     bold = QFont(table.font())
     bold.setBold(True)
     for r, (level, _name, figures, _group) in enumerate(part):
