@@ -172,6 +172,8 @@ def print_setup(ws, *, title_rows: str | None = None, landscape: bool = False) -
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # the header and footer sit in the margin: at openpyxl's 0.5 inch a page footer had 0.1 inch and printed cut
+    ws.page_margins.header = ws.page_margins.footer = 0.25
     if title_rows:
         ws.print_title_rows = title_rows
 

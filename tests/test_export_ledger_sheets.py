@@ -56,6 +56,7 @@ def test_the_escalation_sheet_lists_the_serious_steps_with_their_approval_histor
     assert ws.print_title_rows == "$3:$3"
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert ws.page_margins.bottom - ws.page_margins.footer >= 0.3  # room for the footer's line: printed whole
 
 
 def test_an_honoured_and_a_wrong_level_extension_are_worded_apart():
