@@ -72,7 +72,7 @@ class StepTimeline(QWidget):
             painter.fillRect(bar, color)
             deadline = _ts(step["deadline_at"])
             if step["extension_days"] and step["base_deadline"]:
-                self._tick(painter, self.x(_ts(step["base_deadline"])), top, Qt.PenStyle.DashLine)
+                self._tick(painter, self.x(_ts(step["base_deadline"])), top, Qt.PenStyle.DotLine, QColor("#777"))
             if deadline is not None:
                 self._tick(painter, self.x(deadline), top, Qt.PenStyle.SolidLine)
                 painter.setPen(QColor("#333"))
@@ -85,8 +85,8 @@ class StepTimeline(QWidget):
         painter.drawLine(QPointF(x, 2), QPointF(x, bottom))
         painter.end()
 
-    def _tick(self, painter: QPainter, x: float, top: int, style: Qt.PenStyle) -> None:
-        painter.setPen(QPen(QColor("#333"), 1.5, style))
+    def _tick(self, painter: QPainter, x: float, top: int, style: Qt.PenStyle, color: QColor | None = None) -> None:
+        painter.setPen(QPen(color or QColor("#333"), 2, style))
         painter.drawLine(QPointF(x, top + 4), QPointF(x, top + ROW - 4))
 
     def _axis(self, painter: QPainter, bottom: int) -> None:
