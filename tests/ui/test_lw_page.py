@@ -248,3 +248,14 @@ def test_the_page_fits_a_small_laptop_screen(make_window, lw_db, qtbot):
     window, page = lw_window(make_window, lw_db, qtbot)
     assert window.minimumSizeHint().width() <= 1093  # 1366×768 at 125 %
     assert page.minimumSizeHint().width() <= 1093 - window.nav.width()
+
+
+def test_without_lw_data_the_page_says_where_to_import_it(make_window, tmp_path, qtbot, script):
+    window, page = lw_window(make_window, tmp_path / "empty.db", qtbot, period="2021-12")
+    assert page.banner.isVisible() and "还没有导入两违数据" in page.banner.text() and not page.latest.isVisible()
+    assert [page.tiles[k].value.text() for k in ("received", "核查", "extensions", "serious")] == ["0", "—", "0", "0"]
+    assert page.towns.topLevelItemCount() == 0 and page.lights.model.rowCount() == 0
+    script.answers = [False]
+    page.export.click()  # nothing serious: asks first, and writes nothing when told no
+    assert script.questions and "没有严重超期" in script.questions[-1] and script.save_paths == []
+    assert script.warnings == []
