@@ -192,7 +192,7 @@ def petition_stats(
                 "types": [vocab.report_word(t) for t in p.types],
                 "unit": p.unit,
                 "deadline": p.deadline.isoformat(),
-                "days_overdue": (as_of - p.deadline).days,
+                "days_overdue": p.days_overdue(as_of),
             }
             for p in overdue_pieces(kept, as_of)
         ],

@@ -130,6 +130,10 @@ class Piece:
         """Past its 办理时限 (the deadline day itself is still in time) and not closed at the as-of date."""
         return self.deadline is not None and as_of > self.deadline and not self.is_closed(as_of)
 
+    def days_overdue(self, as_of: date) -> int | None:
+        """Natural days past the 办理时限 at the as-of date when overdue, else None."""
+        return (as_of - self.deadline).days if self.is_overdue(as_of) else None
+
     def record(self) -> dict:
         """The piece as JSON-ready values (dates ISO, lists for types and regions): a store row or history."""
         out = {}

@@ -243,6 +243,7 @@ def test_overdue_is_judged_at_the_as_of_date():
     assert overdue_pieces([late], date(2021, 12, 24)) == []  # the deadline day itself is in time
     assert overdue_pieces([late], date(2021, 12, 25)) == [late]  # past it, not yet closed
     assert overdue_pieces([late], date(2021, 12, 27)) == []  # closed (late, but closed)
+    assert [late.days_overdue(date(2021, 12, d)) for d in (24, 26, 27)] == [None, 2, None]
     no_deadline = piece("2")
     duplicate = piece("3", deadline=1, duplicate="是")
     assert overdue_pieces([no_deadline, duplicate], date(2022, 6, 1)) == []
