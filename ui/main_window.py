@@ -101,6 +101,21 @@ class DemoProgress(QDialog):
         self.accept()
 
 
+class PageStack(QStackedWidget):
+    """The pages, one shown at a time; the scroll area around them asks only the shown page how tall it wants to be.
+
+    Why: QStackedLayout answers heightForWidth with the largest answer of every page, shown or not, so once the
+    运行分析 charts were built every page stood 1173 pixels tall on a 1366×768 screen and scrolled."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -145,7 +160,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.imports = ImportsPage(self.ctx)
         self.dashboard = DashboardPage(self.ctx)
         self.scores = ScoresPage(self.ctx)

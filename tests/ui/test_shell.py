@@ -137,6 +137,23 @@ def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_cop
     assert window.meeting is None
 
 
+def test_only_the_shown_page_decides_how_far_the_pages_scroll(make_window, demo_copy, qtbot):
+    """The 运行分析 charts need more height than a 1366×768 screen gives; the other pages must not scroll for it."""
+    window = make_window(demo_copy)
+    window.resize(1366, 768)
+    window.show_page(window.pages.index(window.dashboard))
+    qtbot.waitUntil(lambda: window.dashboard.doc is not None and window.dashboard.charts_ready, timeout=30000)
+    settle(window)
+    area = window.stack.parentWidget().parentWidget()  # the scroll area (the stack sits in its viewport)
+    assert window.stack.height() > area.viewport().height()  # the dashboard scrolls
+    for page in (window.overdue, window.cases, window.settings_page):
+        window.show_page(window.pages.index(page))
+        settle(window)
+        QApplication.processEvents()
+        assert window.stack.height() == area.viewport().height(), page.title
+        assert not area.verticalScrollBar().isVisible(), page.title
+
+
 def test_worker_runs_jobs_in_order_off_the_ui_thread_and_reports_errors(make_window, tmp_path, qtbot, script):
     window = make_window(small_store(tmp_path / "small.db"))
     threads, results, errors = [], [], []
