@@ -30,6 +30,7 @@ from ui.pages.exports import ExportsPage
 from ui.pages.imports import ImportsPage
 from ui.pages.lw import LwPage
 from ui.pages.overdue import OverduePage
+from ui.pages.petitions import PetitionsPage
 from ui.pages.scores import ScoresPage
 from ui.pages.settings import SettingsPage
 from ui.startup import Prefetch, freeze_startup_objects, startup_state
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self.overdue = OverduePage(self.ctx)
         self.cases = CasesPage(self.ctx)
         self.lw = LwPage(self.ctx)
+        self.petitions = PetitionsPage(self.ctx)
         self.exports = ExportsPage(self.ctx, charts=self._dashboard_charts, rules=self.scores.rule_set)
         self.settings_page = SettingsPage(self.ctx)
         self.pages: list[Page] = [
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
             self.overdue,
             self.cases,
             self.lw,
+            self.petitions,
             self.exports,
             self.settings_page,
         ]

@@ -207,3 +207,35 @@ def copy_store(source: Path, copy: Path) -> Path:
 def demo_copy(ui_imported, tmp_path) -> Path:
     """A private copy of the UI-imported demo store."""
     return copy_store(ui_imported["db_path"], tmp_path / "demo.db")
+
+
+@pytest.fixture(scope="session")
+def ledgers_imported(ui_imported, tmp_path_factory) -> Path:
+    """The UI-imported demo store with the demo's 两违, 督察信访 and 创城回头看 ledgers added the way `demo` adds
+    them (demo.ledgers, through the importers): the whole demo database."""
+    from demo.ledgers import import_demo_ledgers
+    from models.store import open_db
+
+    folder = tmp_path_factory.mktemp("ledgers")
+    path = copy_store(ui_imported["db_path"], folder / "ledgers.db")
+    db = open_db(path)
+    try:
+        reports = import_demo_ledgers(db, folder)
+    finally:
+        db.conn.close()
+    assert not any(r.refused or r.rejected for r in reports)
+    return path
+
+
+@pytest.fixture
+def ledgers_copy(ledgers_imported, tmp_path) -> Path:
+    """A private copy of the whole demo database (city cases and the supervision ledgers)."""
+    return copy_store(ledgers_imported, tmp_path / "demo-ledgers.db")
+
+
+def table_texts(table) -> list[list[str]]:
+    """A QTableWidget's cells as text, row by row."""
+    return [
+        [table.item(r, c).text() if table.item(r, c) is not None else "" for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
