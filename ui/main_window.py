@@ -31,6 +31,7 @@ from ui.pages.imports import ImportsPage
 from ui.pages.lw import LwPage
 from ui.pages.overdue import OverduePage
 from ui.pages.petitions import PetitionsPage
+from ui.pages.rectify import RectifyPage
 from ui.pages.scores import ScoresPage
 from ui.pages.settings import SettingsPage
 from ui.startup import Prefetch, freeze_startup_objects, startup_state
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.cases = CasesPage(self.ctx)
         self.lw = LwPage(self.ctx)
         self.petitions = PetitionsPage(self.ctx)
+        self.rectify = RectifyPage(self.ctx)
         self.exports = ExportsPage(self.ctx, charts=self._dashboard_charts, rules=self.scores.rule_set)
         self.settings_page = SettingsPage(self.ctx)
         self.pages: list[Page] = [
@@ -179,6 +181,7 @@ class MainWindow(QMainWindow):
             self.cases,
             self.lw,
             self.petitions,
+            self.rectify,
             self.exports,
             self.settings_page,
         ]
