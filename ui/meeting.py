@@ -23,6 +23,7 @@ from ui.charts import make_chart
 from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
 from ui.fonts import app_font
 from ui.grades import grade_color, to_decimal
+from ui.meeting_ledgers import petitions_slides, rectify_slides
 from ui.meeting_lw import lw_slides
 from ui.slides import slide_table
 from ui.widgets import Tile
@@ -78,6 +79,10 @@ class MeetingView(QWidget):
                     self._add(title, lambda part=part: self._score_table(part))
         ledgers = ledgers or {}  # the ledger pages' last shown data, by stream
         for title, build in lw_slides(ledgers.get("lw"), SCALE, ROWS_PER_SLIDE):
+            self._add(title, build)
+        for title, build in petitions_slides(ledgers.get("petitions"), SCALE):
+            self._add(title, build)
+        for title, build in rectify_slides(ledgers.get("rectify"), SCALE, ROWS_PER_SLIDE):
             self._add(title, build)
         if not self.slides:
             self._add(self.tr("暂无数据"), lambda: QLabel(self.tr("请先打开“运行分析”或“绩效评价”页")))

@@ -17,21 +17,10 @@ from ui.fonts import app_font
 from ui.grades import grade_color, to_decimal
 from ui.pages.lw.record import LATE_COLOR, SERIOUS_BACKGROUND, minute
 from ui.pages.lw.views import TOWN_COLUMNS, lw_tiles, town_cells, town_rows
-from ui.slides import slide_table
+from ui.slides import numbered, slide_table, spread
 from ui.widgets import Tile
 
 Slide = tuple[str, Callable[[], QWidget]]
-
-
-def _parts(rows: list, size: int) -> list[list]:
-    """Rows spread evenly over as few slides as hold them."""
-    count = max(1, -(-len(rows) // size))
-    per = max(1, -(-len(rows) // count))
-    return [rows[i : i + per] for i in range(0, len(rows), per)] or [[]]
-
-
-def _numbered(title: str, number: int, total: int) -> str:
-    return f"{title}（{number}/{total}）" if total > 1 else title
 
 
 def lw_slides(view, scale: float, rows_per_slide: int) -> list[Slide]:
@@ -41,18 +30,18 @@ def lw_slides(view, scale: float, rows_per_slide: int) -> list[Slide]:
     doc = view.doc
     period = doc["period"]
     slides: list[Slide] = [(f"{period} 两违监管", lambda: _tiles(view, scale))]
-    towns = _parts(town_rows(doc), rows_per_slide)
+    towns = spread(town_rows(doc), rows_per_slide)
     for number, part in enumerate(towns, start=1):
-        title = _numbered(f"{period} 两违 乡镇按期率", number, len(towns))
+        title = numbered(f"{period} 两违 乡镇按期率", number, len(towns))
         slides.append((title, lambda part=part: _town_table(part, scale)))
     serious = [row for row in view.open_steps if row["serious"]]
     as_of = doc["as_of"].replace("T", " ")[:16]
     title = f"两违严重超期（抄送纪委监委、效能部门，{as_of}）"
     if not serious:
         slides.append((title, lambda: QLabel("判断时刻没有严重超期的在办环节")))
-    parts = _parts(serious, rows_per_slide) if serious else []
+    parts = spread(serious, rows_per_slide) if serious else []
     for number, part in enumerate(parts, start=1):
-        slides.append((_numbered(title, number, len(parts)), lambda part=part: _escalation_table(part, scale)))
+        slides.append((numbered(title, number, len(parts)), lambda part=part: _escalation_table(part, scale)))
     return slides
 
 

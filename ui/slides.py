@@ -1,4 +1,5 @@
-"""Meeting mode's shared building block: a table in projector type (score tables, the ledgers' slides)."""
+"""Meeting mode's shared building blocks: a table in projector type (score tables, the ledgers' slides), and
+rows spread over as few slides as hold them."""
 
 from __future__ import annotations
 
@@ -27,3 +28,14 @@ def slide_table(headers: list[str], rows: list[list[str]], scale: float, stretch
     table.resizeColumnsToContents()
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
+
+
+def spread(rows: list, size: int) -> list[list]:
+    """Rows spread evenly over as few slides as hold them."""
+    count = max(1, -(-len(rows) // size))
+    per = max(1, -(-len(rows) // count))
+    return [rows[i : i + per] for i in range(0, len(rows), per)] or [[]]
+
+
+def numbered(title: str, number: int, total: int) -> str:
+    return f"{title}（{number}/{total}）" if total > 1 else title

@@ -157,6 +157,22 @@ def test_the_batch_exports_to_a_print_ready_sheet(make_window, ledgers_copy, qtb
     assert wb["举报件清单"].max_row == 3 + 20
 
 
+def test_meeting_mode_shows_the_batch_paragraph_and_table(make_window, ledgers_copy, qtbot):
+    from PySide6.QtWidgets import QLabel, QTableWidget
+
+    window, page = open_page(make_window, ledgers_copy, qtbot)
+    window.toggle_meeting()
+    meeting = window.meeting
+    titles = [title for title, _build in meeting.slides]
+    index = titles.index("督察信访 第八批")
+    slide = meeting.slide_widget(index)
+    texts = [label.text() for label in slide.findChildren(QLabel)]
+    assert comparable(texts[0]) == comparable(SEED_PARAGRAPH)
+    table = slide.findChild(QTableWidget)
+    assert table_texts(table)[-1] == ["合计", "2", "3", "3", "1", "2", "5", "1", "1", "17"]
+    meeting.close()
+
+
 def test_a_store_without_batches_says_how_to_import_one(make_window, tmp_path, qtbot, script):
     window = make_window(small_store(tmp_path / "small.db"))
     page = window.petitions

@@ -137,3 +137,20 @@ def test_the_sheet_exports_at_the_shown_date(make_window, ledgers_copy, qtbot, s
     ws = openpyxl.load_workbook(out)["问题清单"]
     assert ws["A2"].value.startswith("截至 2021-12-14：问题 16 个，应整改 13 个，已整改 7 个，整改达标率 53.85%")
     assert [ws.cell(r, 2).value for r in (4, 5)] == ["CC2021-003", "CC2021-007"]
+
+
+def test_meeting_mode_shows_the_rate_tiles_and_the_units(make_window, ledgers_copy, qtbot):
+    from PySide6.QtWidgets import QTableWidget
+
+    from ui.widgets import Tile
+
+    window, page = open_page(make_window, ledgers_copy, qtbot, date(2021, 12, 14))
+    window.toggle_meeting()
+    meeting = window.meeting
+    titles = [title for title, _build in meeting.slides]
+    slide = meeting.slide_widget(titles.index("创城回头看 截至 2021-12-14"))
+    assert [t.value.text() for t in slide.findChildren(Tile)] == ["53.85%", "13", "7", "2", "3"]
+    units = table_texts(slide.findChild(QTableWidget))
+    assert units[0] == ["芝山街道办事处", "3", "2", "2", "100.00%", "0", "1"]
+    assert len(units) == 9
+    meeting.close()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exporters.bulletin import pct
 from exporters.petition_sheet import multi_label_notice, ordered_pieces, piece_status
 from exporters.petition_text import batch_name
 from models.petitions import FIELD_LABELS, Piece
@@ -97,8 +98,16 @@ def export_job(db, batch: int, as_of: date, path: Path) -> dict:
     return write_petition_sheet(load_batch(db, batch), load_pieces(db, batch), as_of, path)
 
 
-def _rate(value: str | None) -> str:
-    return "—" if value is None else f"{value}%"
+def cross_rows(table: dict) -> tuple[list[str], list[list]]:
+    """The type × region table as the page and its meeting slide show it: headers, then a row per type and the
+    合计 row; a zero cell is blank (a blank reads faster than a column of 0)."""
+    headers = ["问题类型", *table["regions"], "合计"]
+    rows = [
+        [name, *(n or "" for n in counts), total]
+        for name, counts, total in zip(table["types"], table["cells"], table["type_totals"], strict=True)
+    ]
+    rows.append(["合计", *table["region_totals"], table["pieces"]])
+    return headers, rows
 
 
 def field_text(field: str, value, deadline_days: int | None = None) -> str:
@@ -293,7 +302,7 @@ class PetitionsPage(Page):
         self.summary.setText(
             self.tr("举报件 {0} 件（另有重复件 {1} 件），已办结 {2} 件，办结率 {3}，超期未办结 {4} 件（截至 {5}）")
             .format(
-                doc["pieces"], doc["duplicates"], doc["closed"], _rate(doc["closure_rate"]), len(doc["overdue"]),
+                doc["pieces"], doc["duplicates"], doc["closed"], pct(doc["closure_rate"]), len(doc["overdue"]),
                 doc["as_of"],
             )
         )  # fmt: skip
@@ -320,7 +329,7 @@ class PetitionsPage(Page):
     def _fill_batches(self, batches: list[dict], current: int | None) -> None:
         rows = [
             [batch_name(b["batch"]), b["handed_over"], b["pieces"], b["duplicates"], b["closed"],
-             _rate(b["closure_rate"]), b["overdue"]]
+             pct(b["closure_rate"]), b["overdue"]]
             for b in batches
         ]  # fmt: skip
         self.batches.blockSignals(True)
@@ -335,15 +344,14 @@ class PetitionsPage(Page):
 
     def _fill_cross(self, table: dict, batch: int) -> None:
         regions, types = table["regions"], table["types"]
+        headers, rows = cross_rows(table)
         self.cross.clear()
-        self.cross.setColumnCount(len(regions) + 2)
-        self.cross.setHorizontalHeaderLabels([self.tr("问题类型"), *regions, self.tr("合计")])
-        rows, drill = [], []
-        for name, counts, total in zip(types, table["cells"], table["type_totals"], strict=True):
-            rows.append([name, *(n or "" for n in counts), total])  # a blank reads faster than a column of 0
-            drill.append([None, *[("pieces", batch, name, r) for r in regions], ("pieces", batch, name, None)])
-        rows.append([self.tr("合计"), *table["region_totals"], table["pieces"]])
-        drill.append([None, *[("pieces", batch, None, r) for r in regions], ("pieces", batch, None, None)])
+        self.cross.setColumnCount(len(headers))
+        self.cross.setHorizontalHeaderLabels([self.tr(h) for h in headers])
+        drill = [
+            [None, *[("pieces", batch, name, r) for r in regions], ("pieces", batch, name, None)]
+            for name in [*types, None]  # the 合计 row: every type
+        ]
         fill_table(self.cross, rows, drill=drill)
         last = len(rows) - 1
         for c in range(self.cross.columnCount()):
@@ -372,7 +380,7 @@ class PetitionsPage(Page):
             (self.by_region, doc["by_region"], "region"),
             (self.by_type, doc["by_type"], "type"),
         ):
-            rows = [[g["name"], g["pieces"], g["closed"], _rate(g["closure_rate"]), g["overdue"]] for g in groups]
+            rows = [[g["name"], g["pieces"], g["closed"], pct(g["closure_rate"]), g["overdue"]] for g in groups]
             drill = [
                 [
                     None if figure is None else
@@ -387,7 +395,7 @@ class PetitionsPage(Page):
         which = batch_name(batch) if batch is not None else self.tr("全部批次")
         self.follow_summary.setText(
             self.tr("{0}：举报件 {1} 件，已办结 {2} 件，办结率 {3}（截至 {4}）").format(
-                which, doc["pieces"], doc["closed"], _rate(doc["closure_rate"]), doc["as_of"]
+                which, doc["pieces"], doc["closed"], pct(doc["closure_rate"]), doc["as_of"]
             )
         )
         overdue = doc["overdue"]

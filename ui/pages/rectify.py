@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exporters.bulletin import pct
 from exporters.rectify_sheet import GROUPS, status_text
 from models.rectify import FIELD_LABELS, ProblemStatus
 from ui import dialogs
@@ -86,13 +87,28 @@ def export_job(db, as_of: date, path: Path) -> dict:
     return write_rectify_sheet(load_rows(db), as_of, path)
 
 
-def _rate(value: str | None) -> str:
-    return "—" if value is None else f"{value}%"
+def tile_texts(doc: dict) -> dict[str, tuple[str, str]]:
+    """Each tile's value and note for a `rectify stats` document (the page's tiles and the meeting slide's)."""
+
+    def named(problems: list[str]) -> str:
+        return "、".join(problems[:3]) + ("…" if len(problems) > 3 else "")
+
+    return {
+        "rate": (pct(doc["rate"]), f"已整改 {doc['rectified']} / 应整改 {doc['due']}"),
+        "due": (str(doc["due"]), f"问题共 {doc['problems']} 个"),
+        "rectified": (str(doc["rectified"]), ""),
+        "rebound": (str(len(doc["rebound"])), named(doc["rebound"])),  # rebound / unchecked list the problems
+        "unchecked": (str(len(doc["unchecked"])), named(doc["unchecked"])),
+    }
 
 
-def _count(doc: dict, key: str) -> int:
-    value = doc[key]
-    return len(value) if isinstance(value, list) else value  # rebound / unchecked are lists of problems
+def group_rows(doc: dict, key: str, field: str) -> list[list]:
+    """One grouping (by_unit, by_district …) as table rows under GROUP_COLUMNS."""
+    return [
+        [g[field] or "（未填写）", g["problems"], g["due"], g["rectified"], pct(g["rate"]), g["rebound"],
+         g["unchecked"]]
+        for g in doc[key]
+    ]  # fmt: skip
 
 
 class RectifyPage(Page):
@@ -191,26 +207,13 @@ class RectifyPage(Page):
         self.ctx.last_ledgers["rectify"] = doc
         self.export.setEnabled(bool(doc["problems"]))
         self.heading.setText(self.tr("创城“回头看”整改情况（截至 {0}）").format(doc["as_of"]))
-        for key, tile in self.tiles.items():
-            if key == "rate":
-                note = self.tr("已整改 {0} / 应整改 {1}").format(doc["rectified"], doc["due"])
-                tile.set_value(_rate(doc["rate"]), note)
-            elif key == "due":
-                tile.set_value(str(doc["due"]), self.tr("问题共 {0} 个").format(doc["problems"]))
-            elif key in ("rebound", "unchecked"):
-                names = doc[key]
-                tile.set_value(str(len(names)), "、".join(names[:3]) + ("…" if len(names) > 3 else ""))
-            else:
-                tile.set_value(str(_count(doc, key)))
+        for key, (value, note) in tile_texts(doc).items():
+            self.tiles[key].set_value(value, note)
         self.warnings.setText("\n".join(doc["warnings"]))
         self.warnings.setVisible(bool(doc["warnings"]))
         for key, field, _title in GROUPS:
             groups = doc[key]
-            rows = [
-                [g[field] or self.tr("（未填写）"), g["problems"], g["due"], g["rectified"], _rate(g["rate"]),
-                 g["rebound"], g["unchecked"]]
-                for g in groups
-            ]  # fmt: skip
+            rows = group_rows(doc, key, field)
             drill = [[None if f is None else (f, {field: g[field]}) for f in GROUP_FIGURES] for g in groups]
             table = self.group_tables[key]
             fill_table(table, rows, drill=drill)
@@ -328,7 +331,7 @@ class RectifyPage(Page):
             as_of,
             Path(path),
             on_done=lambda doc: self.ctx.status.emit(
-                self.tr("已导出（问题 {0} 个，整改达标率 {1}）：{2}").format(doc["problems"], _rate(doc["rate"]), path)
+                self.tr("已导出（问题 {0} 个，整改达标率 {1}）：{2}").format(doc["problems"], pct(doc["rate"]), path)
             ),
             on_error=self.fail,
         )
