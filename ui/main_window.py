@@ -173,18 +173,20 @@ class MainWindow(QMainWindow):
         self.rectify = RectifyPage(self.ctx)
         self.exports = ExportsPage(self.ctx, charts=self._dashboard_charts, rules=self.scores.rule_set)
         self.settings_page = SettingsPage(self.ctx)
-        self.pages: list[Page] = [
-            self.imports,
-            self.dashboard,
-            self.scores,
-            self.overdue,
-            self.cases,
-            self.lw,
-            self.petitions,
-            self.rectify,
-            self.exports,
-            self.settings_page,
-        ]
+        # the names are what the window settings save (a page's place in the list may change between releases)
+        self.page_names: dict[str, Page] = {
+            "imports": self.imports,
+            "dashboard": self.dashboard,
+            "scores": self.scores,
+            "overdue": self.overdue,
+            "cases": self.cases,
+            "lw": self.lw,
+            "petitions": self.petitions,
+            "rectify": self.rectify,
+            "exports": self.exports,
+            "settings": self.settings_page,
+        }
+        self.pages: list[Page] = list(self.page_names.values())
         for page in self.pages:
             self.nav.addItem(QListWidgetItem(page.title))
             self.stack.addWidget(page)
@@ -207,8 +209,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("正在打开数据库…"))
 
         QShortcut(QKeySequence(Qt.Key.Key_F11), self, activated=self.toggle_meeting)
-        for number in range(1, len(self.pages) + 1):
-            QShortcut(QKeySequence(f"Ctrl+{number}"), self, activated=lambda n=number: self.show_page(n - 1))
+        for index in range(min(len(self.pages), 10)):  # Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth page
+            key = QKeySequence(f"Ctrl+{(index + 1) % 10}")
+            QShortcut(key, self, activated=lambda i=index: self.show_page(i))
         self.picker.changed.connect(self._period_picked)
         self.ctx.open_cases.connect(self._open_cases)
         self.ctx.period_requested.connect(self._set_period)
@@ -230,15 +233,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(first_start_size(self.screen().availableGeometry(), self.minimumSizeHint()))
-        try:
-            page = int(self.settings.value(PAGE_KEY, 1))
-        except (TypeError, ValueError):
-            page = 1
-        self.nav.setCurrentRow(page if 0 <= page < len(self.pages) else 1)
+        page = self.page_names.get(str(self.settings.value(PAGE_KEY, "dashboard")), self.dashboard)
+        self.nav.setCurrentRow(self.pages.index(page))
 
     def save_state(self) -> None:
         self.settings.setValue(GEOMETRY_KEY, self.saveGeometry())
-        self.settings.setValue(PAGE_KEY, self.nav.currentRow())
+        shown = self.pages[self.nav.currentRow()] if self.nav.currentRow() >= 0 else self.dashboard
+        self.settings.setValue(PAGE_KEY, next(name for name, page in self.page_names.items() if page is shown))
         if self.ctx.period is not None:
             self.settings.setValue(PERIOD_KEY, self.ctx.period.label)
         self.settings.sync()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 VERSION_KEY = "settings_version"
 GEOMETRY_KEY = "window/geometry"  # QMainWindow.saveGeometry()
-PAGE_KEY = "window/page"  # index of the page shown last
+PAGE_KEY = "window/page"  # name of the page shown last (PAGE_NAMES); an index up to version 1
+# The pages of version 1, by index: a saved index is read through this list (later releases insert pages).
+V1_PAGES = ("imports", "dashboard", "scores", "overdue", "cases", "exports", "settings")
 PERIOD_KEY = "period"  # label of the period shown last (2021-11, 2021-Q4, 2021-11-01..2021-11-10)
 
 
@@ -27,11 +29,18 @@ def settings_version(settings: QSettings) -> int:
 def migrate_settings(settings: QSettings) -> QSettings:
     """Bring `settings` up to SETTINGS_VERSION in place; a newer release's file is left as it is.
 
-    Version 0 (a file from before versions were recorded) has the keys of version 1, so only the version is
-    written. A later change of keys raises SETTINGS_VERSION and adds its step: `if version < 2: …`."""
+    Version 0 (a file from before versions were recorded) has the keys of version 1. Version 2 saves the page
+    by name instead of by index, so that pages added later do not shift what a saved index meant."""
     version = settings_version(settings)
-    if version < SETTINGS_VERSION:
-        settings.setValue(VERSION_KEY, SETTINGS_VERSION)
+    if version >= SETTINGS_VERSION:
+        return settings
+    if version < 2:
+        page = settings.value(PAGE_KEY)
+        try:
+            settings.setValue(PAGE_KEY, V1_PAGES[int(page)])
+        except (TypeError, ValueError, IndexError):
+            settings.remove(PAGE_KEY)
+    settings.setValue(VERSION_KEY, SETTINGS_VERSION)
     return settings
 
 

@@ -70,7 +70,7 @@ def test_an_unversioned_settings_file_is_migrated_and_keeps_keys_it_does_not_kno
     store = small_store(tmp_path / "small.db")
     path = tmp_path / "old.ini"
     old = QSettings(str(path), QSettings.Format.IniFormat)  # as a release before settings versions wrote it
-    old.setValue("window/page", 3)
+    old.setValue("window/page", 3)  # 超期预警 in the page order of that release
     old.setValue("period", "2021-Q1")
     old.setValue("exports/last_folder", "D:/通报")
     old.sync()
@@ -79,9 +79,31 @@ def test_an_unversioned_settings_file_is_migrated_and_keeps_keys_it_does_not_kno
     assert window.stack.currentWidget() is window.overdue and window.ctx.period.label == "2021-Q1"
     window.close()
     saved = QSettings(str(path), QSettings.Format.IniFormat)
-    assert int(saved.value(VERSION_KEY)) == SETTINGS_VERSION == 1
+    assert int(saved.value(VERSION_KEY)) == SETTINGS_VERSION == 2
     assert saved.value("exports/last_folder") == "D:/通报"
-    assert saved.value("period") == "2021-Q1" and int(saved.value("window/page")) == 3
+    assert saved.value("period") == "2021-Q1" and saved.value("window/page") == "overdue"
+
+
+def test_a_version_1_settings_file_reopens_on_the_same_page_after_pages_were_added(make_window, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    store = small_store(tmp_path / "small.db")
+    path = tmp_path / "v1.ini"
+    old = QSettings(str(path), QSettings.Format.IniFormat)
+    old.setValue("settings_version", 1)
+    old.setValue("window/page", 5)  # 导出 in version 1's order; index 5 is 两违监管 now
+    old.sync()
+    del old
+    window = make_window(store, settings_path=path)
+    assert window.stack.currentWidget() is window.exports
+
+
+def test_every_page_has_a_keyboard_shortcut(make_window, tmp_path, qtbot):
+    window = make_window(small_store(tmp_path / "small.db"))
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.settings_page
+    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.exports
 
 
 def test_period_picker_steps_months_quarters_and_ranges(qtbot):
