@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from models.errors import UserFacingError
+from models.labels import DEFINITION_LABELS, DEFINITION_VALUE_LABELS
 from models.settings import Setting
 
 SETTING = Setting("definitions", {})  # Definitions.to_json(); fields not stored take their default
@@ -22,14 +23,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 # Stages that mark a case as deferred (缓办 / 挂账) when exclude_deferred is on (substring match).
 DEFERRED_STAGE_WORDS = ("缓办", "挂账")
 
-LABELS: dict[str, str] = {
-    "due_to_close": "应结案数口径",
-    "rework_rate_base": "返工率分母",
-    "exclude_deferred": "应结案数扣除缓办/挂账案件",
-    "cutoff": "处置/结案截止口径",
-    "top_parts": "高发部件小类显示个数",
-    "top_events": "高发事件小类显示个数",
-}
+LABELS = DEFINITION_LABELS  # the settings' names (models.labels, the one table)
 
 
 class DefinitionsError(UserFacingError):
@@ -51,7 +45,8 @@ class Definitions:
         for name, allowed in CHOICES.items():
             value = getattr(self, name)
             if value not in allowed:
-                raise DefinitionsError(f"统计口径「{LABELS[name]}」的取值「{value}」无效（可选：{'、'.join(allowed)}）")
+                words = "、".join(DEFINITION_VALUE_LABELS[name].get(a, a) for a in allowed)
+                raise DefinitionsError(f"统计口径「{LABELS[name]}」的取值「{value}」无效（可选：{words}）")
         for name in ("top_parts", "top_events"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:

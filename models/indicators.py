@@ -17,6 +17,7 @@ from decimal import Decimal
 from models import registry
 from models.definitions import DEFERRED_STAGE_WORDS, Definitions, load_definitions
 from models.errors import UserFacingError
+from models.labels import FIGURE_LABELS  # noqa: F401 - figure words: one table (models.labels)
 from models.numbers import fmt2, rate
 from models.periods import TS_FORMAT, Period
 from models.workcalendar import parse_ts
@@ -36,25 +37,6 @@ LIGHT_FIGURES = ("light_green", "light_yellow", "light_red", "serious_overdue")
 FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES)
 # The figures the GUI offers a case list for, 立案 first (the CLI's --figure takes any of FIGURES).
 OFFERED_FIGURES = (COUNT_FIGURES[0], "accepted", *COUNT_FIGURES[1:], "overdue_open")
-
-# figure -> the office's word for it (CLI choices, export titles, file names, rule details all use these)
-FIGURE_LABELS: dict[str, str] = {
-    "accepted": "受理",
-    "filed": "立案",
-    "need_dispose": "应处置",
-    "disposed": "处置",
-    "disposed_on_time": "按期处置",
-    "disposed_late": "超期处置",
-    "due_to_close": "应结案",
-    "closed": "结案",
-    "closed_on_time": "按期结案",
-    "rework": "返工",
-    "overdue_open": "超期未处置",
-    "light_green": "绿灯",
-    "light_yellow": "黄灯",
-    "light_red": "红灯",
-    "serious_overdue": "严重超期",
-}
 
 # Base of every filed-case query: the terms match the partial index's WHERE so SQLite may use it.
 FILED_WHERE = "filed_at >= :start AND filed_at < :end AND cancelled = 0"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from models.labels import LIGHT_LABELS as LIGHT_LABELS  # the words: one table (models.labels)
+
 YELLOW_FROM = Decimal("0.8")
 SERIOUS_OVER = Decimal("2")
 SHARE_PLACES = Decimal("0.0001")
 LIGHTS = ("green", "yellow", "red")
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 
 def used_share(used_seconds: float, total_seconds: float) -> Decimal | None:

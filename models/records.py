@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from models.labels import FIELD_LABELS  # noqa: F401 - the labels of these fields live in the one table
+
 # field -> kind: text | datetime | int | flag
 CASE_FIELDS: dict[str, str] = {
     "case_no": "text",
@@ -30,36 +32,6 @@ CASE_FIELDS: dict[str, str] = {
     "closed_at": "datetime",
     "stage": "text",
     "rework_count": "int",
-}
-
-# Chinese labels for display and export, in display order.
-FIELD_LABELS: dict[str, str] = {
-    "case_no": "案件编号",
-    "source": "问题来源",
-    "channel": "受理渠道",
-    "kind": "问题类型",
-    "major_code": "大类编码",
-    "major": "大类",
-    "minor_code": "小类编码",
-    "minor": "小类",
-    "detail": "小类明细",
-    "description": "问题描述",
-    "district": "区域",
-    "street": "街道",
-    "community": "社区",
-    "grid": "单元网格",
-    "address": "地址",
-    "unit": "处置单位",
-    "reported_at": "上报时间",
-    "filed_at": "立案时间",
-    "dispatched_at": "派遣时间",
-    "deadline_at": "处置截止时间",
-    "disposed_at": "处置结束时间",
-    "closed_at": "结案时间",
-    "stage": "当前阶段",
-    "rework_count": "返工次数",
-    "cancelled": "已作废",
-    "deadline_source": "截止时间来源",
 }
 
 KINDS = ("部件", "事件")
