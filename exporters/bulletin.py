@@ -17,8 +17,10 @@ from exporters.score_sheet import category_label, unit_label
 from models.adjustments import adjustment_months, effective_adjustments
 from models.bulletin_settings import BulletinSettings, load_bulletin_settings
 from models.definitions import Definitions, load_definitions
+from models.labels import UNAVAILABLE_MARK, definitions_text
 from models.numbers import q2
 from models.periods import Period, period_words
+from models.quality import warning_lines
 from models.scoring import score_document
 from models.stats import stats_document
 
@@ -50,8 +52,16 @@ def _points_words(points: Decimal) -> str:
 
 
 def render_stats_text(doc: dict) -> str:
-    """``stats`` without --json: the same document, for people."""
+    """``stats`` without --json: the same document, for people; a figure the data cannot give shows "—"."""
     defs = doc.get("definitions", {})
+    gone = set(doc.get("unavailable") or ())
+
+    def n(figures: dict, key: str) -> str:
+        return UNAVAILABLE_MARK if key in gone else str(figures[key])
+
+    def r(figures: dict, key: str) -> str:
+        return pct(figures.get(key))
+
     lines = [f"统计周期：{doc['period']}　截至：{doc['as_of'].replace('T', ' ')}", ""]
     acc = doc["accepted"]
     lines.append(f"受理 {acc['total']} 件")
@@ -60,12 +70,13 @@ def render_stats_text(doc: dict) -> str:
         lines.append(f"  {source['name']} {source['count']} 件：{parts}")
     lines += [
         "",
-        f"立案 {doc['filed']} 件　应处置 {doc['need_dispose']}　处置 {doc['disposed']}"
-        f"　按期处置 {doc['disposed_on_time']}　超期处置 {doc['disposed'] - doc['disposed_on_time']}",
-        f"应结案 {doc['due_to_close']}　结案 {doc['closed']}　按期结案 {doc['closed_on_time']}　返工 {doc['rework']}",
-        f"处置率 {pct(doc['disposal_rate'])}　按期处置率 {pct(doc['on_time_disposal_rate'])}"
-        f"　结案率 {pct(doc['closure_rate'])}　按期结案率 {pct(doc['on_time_closure_rate'])}"
-        f"　返工率 {pct(doc.get('rework_rate'))}",
+        f"立案 {n(doc, 'filed')} 件　应处置 {n(doc, 'need_dispose')}　处置 {n(doc, 'disposed')}"
+        f"　按期处置 {n(doc, 'disposed_on_time')}　超期处置 {n(doc, 'disposed_late')}",
+        f"应结案 {n(doc, 'due_to_close')}　结案 {n(doc, 'closed')}　按期结案 {n(doc, 'closed_on_time')}"
+        f"　返工 {n(doc, 'rework')}",
+        f"处置率 {r(doc, 'disposal_rate')}　按期处置率 {r(doc, 'on_time_disposal_rate')}"
+        f"　结案率 {r(doc, 'closure_rate')}　按期结案率 {r(doc, 'on_time_closure_rate')}"
+        f"　返工率 {r(doc, 'rework_rate')}",
         "",
     ]
     shown = {"部件": defs.get("top_parts", 6), "事件": defs.get("top_events", 8)}
@@ -77,19 +88,20 @@ def render_stats_text(doc: dict) -> str:
     header = "类别  单位  应处置 处置 按期处置 应结案 结案 按期结案 返工  处置率 按期处置率 结案率 按期结案率"
     lines.append(header)
     for u in doc["units"]:
+        counts = " ".join(n(u, k) for k in ("disposed", "disposed_on_time", "due_to_close", "closed"))
         lines.append(
-            f"{u['category'] or '-'}  {u['unit']}  {u['need_dispose']} {u['disposed']} {u['disposed_on_time']}"
-            f" {u['due_to_close']} {u['closed']} {u['closed_on_time']} {u['rework']}"
-            f"  {pct(u['disposal_rate'])} {pct(u['on_time_disposal_rate'])}"
-            f" {pct(u['closure_rate'])} {pct(u['on_time_closure_rate'])}"
+            f"{u['category'] or '-'}  {u['unit']}  {n(u, 'need_dispose')} {counts}"
+            f" {n(u, 'closed_on_time')} {n(u, 'rework')}"
+            f"  {r(u, 'disposal_rate')} {r(u, 'on_time_disposal_rate')}"
+            f" {r(u, 'closure_rate')} {r(u, 'on_time_closure_rate')}"
         )
     if doc.get("districts"):
         lines += ["", "区域："]
         for d in doc["districts"]:
-            lines.append(f"  {d['name']}  立案 {d['filed']}  结案 {d['closed']}  结案率 {pct(d['closure_rate'])}")
+            lines.append(f"  {d['name']}  立案 {d['filed']}  结案 {n(d, 'closed')}  结案率 {r(d, 'closure_rate')}")
     if doc.get("warnings"):
-        lines += ["", "数据质量提示："] + [f"  {w}" for w in doc["warnings"]]
-    lines += ["", "统计口径：" + "；".join(f"{k}={v}" for k, v in defs.items())]
+        lines += ["", "数据质量提示："] + [f"  {line}" for line in warning_lines(doc["warnings"])]
+    lines += ["", "统计口径：" + definitions_text(defs)]
     return "\n".join(lines)
 
 
@@ -322,7 +334,7 @@ def build_bulletin(db, period: Period, rules=None, *, issued: date | None = None
     review = (_good_side(doc, bonuses, w), _bad_side(doc, deductions, w))
     notes = []
     if doc.get("warnings"):
-        notes.append("（数据质量提示：" + "；".join(doc["warnings"]) + "）")
+        notes.append("（数据质量提示：" + "；".join(warning_lines(doc["warnings"])) + "）")
     notes.append(f"（统计口径：截至 {doc['as_of'].replace('T', ' ')}；" + _defs_words(defs) + "）")
     return BulletinDocument(
         title=w("title"),

@@ -271,6 +271,9 @@ def _about_sheet(ws, db, doc: dict, period: Period, generated_at: str) -> None:
         rows.append((f"统计口径：{LABELS.get(key, key)}", _definition_text(value)))
     for entry in doc.get("unplaced_units", []):
         rows.append(("未登记单位（未评分）", f"{entry['unit']}（立案 {entry['filed']} 件）"))
+    for warning in doc.get("warnings", []):
+        if warning["code"] != "unregistered_unit":
+            rows.append(("数据质量提示", warning["text"]))
     imports = _source_imports(db, period)
     for import_id, name, sha, finished, inserted, updated in imports:
         rows.append(

@@ -10,6 +10,7 @@ from importers.audit import now_text, open_import_row, record_outcome
 from importers.child import chunk_path
 from importers.child_runner import ImportCancelled
 from importers.report import ImportReport
+from models.quality import infer_disposed, inferred_text
 from models.records import CASE_FIELDS
 from models.workcalendar import fill_missing_deadlines
 
@@ -24,14 +25,17 @@ def _raw_cells(raw: str) -> str:
 
 
 def _changed(old: str, new: str) -> str:
-    """SQL: the incoming row differs from the stored one (a limit-computed deadline is not a change)."""
-    parts = [f"{old}.{c} IS NOT {new}.{c}" for c in _FIELDS if c != "deadline_at"]
+    """SQL: the incoming row differs from the stored one (a computed deadline or an inferred 处置时间 is not a
+    change)."""
+    parts = [f"{old}.{c} IS NOT {new}.{c}" for c in _FIELDS if c not in ("deadline_at", "disposed_at")]
     parts += [
         f"{old}.cancelled IS NOT {new}.cancelled",
         f"{old}.raw IS NOT {new}.raw AND {_raw_cells(f'{old}.raw')} IS NOT {new}.raw",
     ]
     same_deadline = f"{old}.deadline_at IS {new}.deadline_at"
     parts.append(f"NOT ({same_deadline} OR ({new}.deadline_at IS NULL AND {old}.deadline_source = 'limit'))")
+    same_disposed = f"{old}.disposed_at IS {new}.disposed_at"  # nor is a 处置时间 inferred from 结案时间
+    parts.append(f"NOT ({same_disposed} OR ({new}.disposed_at IS NULL AND {old}.disposed_source = 'inferred'))")
     return "(" + " OR ".join(parts) + ")"
 
 
@@ -47,7 +51,7 @@ _RAW_OBJECT = (
 )
 _OLD_JSON = (
     "json_object("
-    + ", ".join(f"'{c}', c.{c}" for c in [*_FIELDS, "deadline_source", "cancelled"])
+    + ", ".join(f"'{c}', c.{c}" for c in [*_FIELDS, "deadline_source", "disposed_source", "cancelled"])
     + f", 'raw', {_RAW_OBJECT}, 'import_id', c.import_id, 'row_no', c.row_no)"
 )
 _HISTORY = (
@@ -116,6 +120,9 @@ class Merger:
         if mapping is not None:
             hdr.save_mapping(self.db, meta.get("headers") or [], mapping)
         report.warnings = fill_missing_deadlines(self.db, import_id)  # domain.md §5, joins our transaction
+        inferred = infer_disposed(self.db, import_id)  # domain.md §4 "Missing facts", joins it too
+        if inferred:
+            report.warnings.append(inferred_text(inferred))
         if self.progress:
             self.progress(self.merged, self.merged, f"写入「{report.file_name}」")
         if self.cancel is not None and self.cancel():

@@ -23,6 +23,7 @@ from importers.merge import Merger
 from importers.report import ImportReport, Preview, ProgressFn
 from importers.sniff import sniff
 from models.errors import ImportRefused
+from models.quality import missing_column_notes
 from models.store import CASES
 
 
@@ -184,4 +185,5 @@ def preview_file(db, path: Path, rows: int = 20, stream: LedgerStream | None = N
         skipped_rows=[tuple(s) for s in meta.get("skipped") or []],
         labels=config.labels,
         required=config.required,
+        notes=missing_column_notes(meta["mapping"]),
     )

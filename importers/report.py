@@ -81,3 +81,6 @@ class Preview:
     skipped_rows: list[tuple[int, str]]
     labels: dict[str, str]  # field -> Chinese label, for the mapping editor
     required: list[str]  # fields a file must map (header_fields.required)
+    # what the file's missing optional columns will mean (models.quality.missing_column_notes), shown before
+    # the import: e.g. no 处置时间 column → closed cases count as disposed at their 结案时间 (inferred)
+    notes: list[str] = field(default_factory=list)

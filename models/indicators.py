@@ -34,7 +34,9 @@ COUNT_FIGURES = (
 )
 RATE_FIGURES = ("disposal_rate", "on_time_disposal_rate", "closure_rate", "on_time_closure_rate", "rework_rate")
 LIGHT_FIGURES = ("light_green", "light_yellow", "light_red", "serious_overdue")
-FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES)
+# the cases behind a data-quality warning (models.quality): inferred 处置时间, no deadline, computed deadline
+QUALITY_FIGURES = ("disposed_inferred", "no_deadline", "deadline_from_limit")
+FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES, *QUALITY_FIGURES)
 # The figures the GUI offers a case list for, 立案 first (the CLI's --figure takes any of FIGURES).
 OFFERED_FIGURES = (COUNT_FIGURES[0], "accepted", *COUNT_FIGURES[1:], "overdue_open")
 
@@ -147,6 +149,9 @@ def flag_sql(defs: Definitions, period: Period) -> dict[str, str]:
         ),
     }
     flags["rework_base"] = flags["disposed"] if defs.rework_rate_base == "disposed" else due
+    flags["disposed_inferred"] = "(disposed_source = 'inferred')"
+    flags["no_deadline"] = f"({need} AND deadline_at IS NULL)"
+    flags["deadline_from_limit"] = "(deadline_source = 'limit')"
     return flags
 
 
@@ -207,12 +212,17 @@ def counts_for_units(
     *,
     kind: str | None = None,
     minor: str | None = None,
+    disposed_source: str | None = None,
 ) -> Counts:
-    """The figures of the whole city (units=None) or of the union of the given units' cases."""
+    """The figures of the whole city (units=None) or of the union of the given units' cases (optionally
+    only those whose 处置时间 has the given source, e.g. "inferred")."""
     defs, _, flags, params = period_query(db, period, defs, as_of)
     if units is not None:
         units = with_aliases(db, units)
     where = FILED_WHERE + case_filter_sql(params, units=units, kind=kind, minor=minor)
+    if disposed_source:
+        where += " AND disposed_source = :disposed_source"
+        params["disposed_source"] = disposed_source
     return _counts(db.execute(f"SELECT {_sums(flags)} FROM cases WHERE {where}", params).fetchone())
 
 

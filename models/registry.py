@@ -199,6 +199,25 @@ def _naming(name: str) -> Iterator[None]:
         raise RegistryError(f"单位「{name}」：{exc}") from exc
 
 
+def register_unit(
+    db: sqlite_utils.Database, name: str, *, category: str, parent: str | None = None, district: str | None = None
+) -> Unit:
+    """登记到名册: put a unit met in the cases into the registry with its category (and parent), so that it
+    is scored from now on. Refused — nothing saved — for a name already registered or an alias, a missing or
+    unknown category, an unknown parent."""
+    name = name.strip()
+    if not (category or "").strip():
+        codes = "、".join(code for code, _ in categories(db))
+        raise RegistryError(f"登记「{name}」需要选择单位类别（{codes}），才能参加评价")
+    if name in units_by_name(db):
+        raise RegistryError(f"单位「{name}」已在单位名录中")
+    aliases = alias_map(db)
+    if name in aliases:
+        raise RegistryError(f"「{name}」已是单位「{aliases[name]}」的别名，其案件计入该单位")
+    with transaction(db):  # the new row and its parent together, or neither
+        return set_unit(db, name, category=category.strip(), parent=parent or "", district=district or "")
+
+
 def set_category(db: sqlite_utils.Database, code: str, description: str | None = None) -> tuple[str, str]:
     """Add or describe a unit category (the A/B/C list is editable); new codes go last.
 

@@ -31,8 +31,10 @@ from models.adjustments import adjustment_months, effective_adjustments
 from models.drilldown import case_numbers
 from models.errors import UserFacingError
 from models.indicators import Counts, counts_by_unit, counts_for_units
+from models.labels import FIELD_LABELS
 from models.numbers import HUNDRED, fmt2
 from models.periods import TS_FORMAT, Period
+from models.quality import mask_unavailable, missing_columns, period_warnings, unregistered_units
 from models.rule_files import load_rule_set
 from models.rules import COUNTS, RATES, Rule, RuleSet, Scheme
 from models.store import transaction
@@ -104,8 +106,25 @@ def _deduction(rule: Rule, rule_set: RuleSet, raw: Decimal, detail: str, cases: 
     return _line(rule.name, points, detail, cases() if points else (), id=rule.id)
 
 
-def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> dict:
+def _unavailable_line(rule: Rule, rule_set: RuleSet, column: str) -> dict:
+    """A rule whose figure the data cannot give (a column missing from the export): no deduction; a
+    composite component gets the rule's when_null treatment, as for a zero denominator."""
+    figure = rule.rate or rule.count
+    label = RATES[figure][0] if figure in RATES else COUNTS.get(figure, figure)
+    why = f"{label}无法计算（导出文件没有「{column}」列）"
+    if rule_set.family == "deduction":
+        return _line(rule.name, Decimal(0), f"{why}，不扣分", id=rule.id)
+    component = HUNDRED if rule.when_null == "full" else Decimal(0)
+    word = "满分" if rule.when_null == "full" else "零分"
+    detail = f"{why}，该项按{word} {_num(component)} × {_pct(rule.weight)}"
+    return _line(rule.name, rule_set.round(component * rule.weight), detail, id=rule.id)
+
+
+def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder, missing: dict[str, str]) -> dict:
+    """One rule's line; ``missing`` maps a figure the data cannot give to the export column it lacks."""
     rnd = rule_set.round
+    if (rule.rate or rule.count) in missing:
+        return _unavailable_line(rule, rule_set, missing[rule.rate or rule.count])
     if rule.kind in ("rate_shortfall", "rate_excess"):
         label = RATES[rule.rate][0]
         rate = getattr(counts, rule.rate)
@@ -153,7 +172,9 @@ def _rule_line(rule: Rule, counts, rule_set: RuleSet, finder: _CaseFinder) -> di
     raise AssertionError("bands always end with an open band")  # validated in models.rules
 
 
-def _unit_lines(scheme: Scheme, rule_set: RuleSet, counts, no_cases: bool, adjustments, finder) -> list[dict]:
+def _unit_lines(
+    scheme: Scheme, rule_set: RuleSet, counts, no_cases: bool, adjustments, finder, missing: dict[str, str]
+) -> list[dict]:
     lines: list[dict] = []
     if no_cases:
         treatment = scheme.no_cases
@@ -164,7 +185,7 @@ def _unit_lines(scheme: Scheme, rule_set: RuleSet, counts, no_cases: bool, adjus
         if scheme.base is not None:
             lines.append(_line("基础分", scheme.base, f"基础分 {_num(scheme.base)} 分", type="base"))
         for rule in scheme.rules:
-            line = _rule_line(rule, counts, rule_set, finder)
+            line = _rule_line(rule, counts, rule_set, finder, missing)
             line["type"] = "rule"
             if rule_set.family == "composite":
                 line["full_points"] = f"{rule_set.round(HUNDRED * rule.weight):.2f}"
@@ -194,6 +215,7 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
     months = adjustment_months(period)
     adjustments = effective_adjustments(db, months) if rule_set.adjustments else []
     kids = registry.children(db)
+    missing = {f: FIELD_LABELS[m.field] for m in missing_columns(db, period, defs) for f in m.figures}
 
     entries: list[dict] = []
     for unit in units:
@@ -206,7 +228,8 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
         adj_units = set(members) if rule_set.adjustments_roll_up else {unit.name}
         unit_adjustments = [a for a in adjustments if a.unit in adj_units]
         finder = _CaseFinder(db, period, defs, members, with_cases)
-        lines = _unit_lines(rule_set.for_category(unit.category), rule_set, counts, no_cases, unit_adjustments, finder)
+        scheme = rule_set.for_category(unit.category)
+        lines = _unit_lines(scheme, rule_set, counts, no_cases, unit_adjustments, finder, missing)
         score = sum((Decimal(line["points"]) for line in lines), Decimal(0))
         entries.append(
             {
@@ -219,7 +242,7 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
                 "lines": lines,
                 "evaluation_scope": unit.evaluation_scope,
                 "subunits": members[1:],
-                "indicators": counts.to_json((*COUNTS, "rework_base", *RATES)),
+                "indicators": mask_unavailable(counts.to_json((*COUNTS, "rework_base", *RATES)), missing),
             }
         )
 
@@ -228,20 +251,14 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
         _rank_changes(db, period, rule_set, defs, entries)
     category_order = {code: index for index, (code, _text) in enumerate(registry.categories(db))}
     entries.sort(key=lambda e: (category_order.get(e["category"], len(category_order)), e["rank"], order[e["unit"]]))
-
-    placed = set(order) | set(registry.alias_map(db))
-    unplaced = [
-        {"unit": name, "filed": counts.filed}
-        for name, counts in sorted(by_unit.items(), key=lambda item: item[0] or "")
-        if name and name not in placed and counts.filed > 0
-    ]
     return {
         "period": period.label,
         "rule_set": rule_set.to_json(),
         "definitions": defs.to_json(),
         "categories": [{"code": code, "description": text} for code, text in registry.categories(db)],
         "units": entries,
-        "unplaced_units": unplaced,
+        "unplaced_units": [{"unit": name, "filed": filed} for name, filed in unregistered_units(db, period)],
+        "unavailable": list(dict.fromkeys(missing)),
     }
 
 
@@ -273,7 +290,10 @@ def _rank_changes(db, period: Period, rule_set: RuleSet, defs, entries: list[dic
 def compute_scores(db, period: Period, rules=None, *, with_cases: bool = True) -> dict:
     """The scores --json document without storing it (for previews and the GUI)."""
     rule_set = rules if isinstance(rules, RuleSet) else load_rule_set(rules, db)
-    return _compute(db, period, rule_set, _definitions(db), with_cases=with_cases, with_rank_change=True)
+    defs = _definitions(db)
+    doc = _compute(db, period, rule_set, defs, with_cases=with_cases, with_rank_change=True)
+    doc["warnings"] = period_warnings(db, period, defs)  # the previous period's table (rank_change) needs none
+    return doc
 
 
 def score_document(db, period: Period, rules=None) -> dict:

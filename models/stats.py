@@ -9,7 +9,6 @@ from models import registry
 from models.definitions import Definitions, load_definitions
 from models.indicators import (
     COUNT_FIGURES,
-    FILED_WHERE,
     RATE_FIGURES,
     Counts,
     FlagScan,
@@ -22,6 +21,7 @@ from models.indicators import (
 )
 from models.numbers import fmt2, rate
 from models.periods import Period
+from models.quality import mask_unavailable, period_warnings, unavailable_figures
 from models.records import KINDS
 
 SOURCE_ORDER = ("信息采集", "公众举报", "专项普查")
@@ -145,10 +145,10 @@ def kinds_breakdown(scan: FlagScan, filed: int) -> list[dict]:
     return out
 
 
-def _areas(grouped: dict) -> list[dict]:
+def _areas(grouped: dict, unavailable: tuple[str, ...] = ()) -> list[dict]:
     items = [(name, c) for name, c in grouped.items() if name]
     items.sort(key=lambda kv: (-kv[1].filed, kv[0]))
-    return [{"name": name, **c.to_json(AREA_KEYS)} for name, c in items]
+    return [{"name": name, **mask_unavailable(c.to_json(AREA_KEYS), unavailable)} for name, c in items]
 
 
 def stats_document(db, period: Period, as_of: str | None = None, defs: Definitions | None = None) -> dict:
@@ -161,45 +161,38 @@ def stats_document(db, period: Period, as_of: str | None = None, defs: Definitio
     for c in grouped.values():
         total = total + c
     by_unit = merge_aliases(db, grouped)
+    gone = unavailable_figures(db, period, defs)
     units = [
-        {"unit": name, "category": cat, **by_unit[name].to_json(UNIT_KEYS)}
+        {"unit": name, "category": cat, **mask_unavailable(by_unit[name].to_json(UNIT_KEYS), gone)}
         for name, cat in _ordered_units(db, list(by_unit))
     ]
+    warnings = period_warnings(db, period, defs)
+    inferred = 0
+    if any(w["code"] == "disposed_inferred" for w in warnings):  # of the disposed cases (cut-off applied)
+        inferred = counts_for_units(db, period, None, defs, moment, disposed_source="inferred").disposed
     definitions = defs.to_json() | {
         "as_of": as_of_json(moment),
         "period_assignment": "受理按上报时间；立案及之后各项按立案时间；作废案件不计",
         "top_order": "count desc, then name in code-point order",
+        "disposed_source": {"export": total.disposed - inferred, "inferred": inferred},
     }
     doc = {
         "period": period.label,
         "as_of": as_of_json(moment),
         "accepted": accepted_breakdown(db, period),
-        **total.to_json((*COUNT_FIGURES, *RATE_FIGURES)),
+        **mask_unavailable(total.to_json((*COUNT_FIGURES, *RATE_FIGURES)), gone),
         "kinds": kinds_breakdown(rows, total.filed),
         "units": units,
-        "districts": _areas(group_counts(rows, "district")),
+        "districts": _areas(group_counts(rows, "district"), gone),
         "definitions": definitions,
         # additions
         "disposed_late": total.disposed_late,
         "rework_base": total.rework_base,
-        "streets": _areas(group_counts(rows, "street")),
-        "warnings": data_quality_warnings(db, period),
+        "streets": _areas(group_counts(rows, "street"), gone),
+        "warnings": warnings,
+        "unavailable": list(gone),
     }
     return doc
-
-
-def data_quality_warnings(db, period: Period) -> list[str]:
-    """Filed cases that cannot be late for lack of a deadline (domain.md §5), named by number."""
-    rows = db.execute(
-        f"SELECT case_no FROM cases WHERE {FILED_WHERE} AND deadline_at IS NULL"
-        " AND (dispatched_at IS NOT NULL OR COALESCE(unit, '') <> '') ORDER BY case_no",
-        {"start": period.start_text, "end": period.end_text},
-    ).fetchall()
-    if not rows:
-        return []
-    numbers = [r[0] for r in rows]
-    shown = "、".join(numbers[:20]) + ("等" if len(numbers) > 20 else "")
-    return [f"{len(numbers)} 件立案案件没有处置截止时间（导出未提供，也无法按处置时限计算），按按期计：{shown}"]
 
 
 def trend(db, end_period: Period, months: int = 12, defs: Definitions | None = None) -> list[dict]:

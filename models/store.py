@@ -429,6 +429,20 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX idx_rectify_row_history ON rectify_row_history(problem_no, checked_on);
     """,
+    # 5: domain.md §4 "Missing facts": a closed case without 处置时间 was disposed at its 结案时间. The time
+    # is stored in disposed_at (every figure reads it as it stands) and marked disposed_source = 'inferred'
+    # (NULL: as the export gave it), so a drill-down and the case record can say so. Rows already stored
+    # are inferred here once; models.quality.infer_disposed does it for each import. The partial indexes
+    # stay near-empty on complete exports: one finds an import's cases still to infer, the others count a
+    # period's inferred 处置时间 and limit-computed deadlines (models.quality's warnings).
+    """
+    ALTER TABLE cases ADD COLUMN disposed_source TEXT;
+    UPDATE cases SET disposed_at = closed_at, disposed_source = 'inferred'
+        WHERE disposed_at IS NULL AND closed_at IS NOT NULL;
+    CREATE INDEX idx_cases_to_infer ON cases(import_id) WHERE disposed_at IS NULL AND closed_at IS NOT NULL;
+    CREATE INDEX idx_cases_inferred ON cases(filed_at, import_id) WHERE disposed_source = 'inferred';
+    CREATE INDEX idx_cases_deadline_limit ON cases(filed_at) WHERE deadline_source = 'limit';
+    """,
 ]
 
 

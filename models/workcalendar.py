@@ -264,7 +264,7 @@ def fill_missing_deadlines(db, import_id: int | None = None) -> list[str]:
         shown = "、".join(no_limit[:20]) + ("等" if len(no_limit) > 20 else "")
         warnings.append(
             f"{len(no_limit)} 件案件无处置截止时间，且其小类在处置时限表中没有时限，无法判断是否超期"
-            f"（按按期处理）：{shown}"
+            f"（视为按期）：{shown}"
         )
     if bad:
         warnings.append(f"{len(bad)} 件案件的派遣时间无法识别，未计算截止时间：{'、'.join(bad[:20])}")

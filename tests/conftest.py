@@ -10,6 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from models.quality import infer_disposed  # noqa: E402
 from models.records import CASE_FIELDS  # noqa: E402
 from models.store import open_db, transaction  # noqa: E402
 
@@ -46,6 +47,7 @@ def insert_cases(db, cases: list[dict]) -> None:
             columns = ", ".join(row)
             marks = ", ".join("?" for _ in row)
             db.execute(f"INSERT INTO cases({columns}) VALUES ({marks})", list(row.values()))
+        infer_disposed(db, import_id)  # what the importer does after writing a file's rows
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from models.definitions import Definitions, DefinitionsError, load_definitions, 
 from models.drilldown import case_numbers
 from models.indicators import counts_by_unit, counts_for_units
 from models.periods import parse_month
+from models.quality import warning_cases
 from models.scoring import compute_scores
 from models.stats import stats_document, trend
 from tests.conftest import insert_cases
@@ -119,7 +120,9 @@ def test_no_deadline_counts_as_on_time(db):
     insert_cases(db, [case("D1", deadline_at=None, disposed_at="2021-12-30 10:00:00", closed_at="2021-12-30 11:00:00")])
     c = counts_for_units(db, NOV, None)
     assert (c.disposed_on_time, c.closed_on_time) == (1, 1)
-    assert "D1" in stats_document(db, NOV)["warnings"][0]
+    warning = stats_document(db, NOV)["warnings"][0]
+    assert warning["code"] == "no_deadline" and warning["count"] == 1 and "视为按期" in warning["text"]
+    assert warning_cases(db, NOV, warning) == ["D1"]
 
 
 def test_per_unit_counts_and_unit_union(month):
