@@ -17,7 +17,7 @@ from exporters.score_sheet import category_label, unit_label
 from models.adjustments import adjustment_months, effective_adjustments
 from models.bulletin_settings import BulletinSettings, load_bulletin_settings
 from models.definitions import Definitions, load_definitions
-from models.labels import UNAVAILABLE_MARK, definitions_text
+from models.labels import NO_CASES_MARK, UNAVAILABLE_MARK, definitions_text, rank_text
 from models.numbers import q2
 from models.periods import Period, period_words
 from models.quality import warning_lines
@@ -303,7 +303,7 @@ def _annex(db, period: Period, rules, settings: BulletinSettings) -> Annex:
             if rows:
                 groups.append(AnnexGroup(category_label(category), tuple(rows)))
             category, rows = u["category"], []
-        note = "无案件" if u.get("no_cases") else ""
+        note = NO_CASES_MARK if u.get("no_cases") else ""
         rows.append(AnnexRow(unit_label(u), f"{settings.score_text(u['score'])}分", u["rank"], note))
     if rows:
         groups.append(AnnexGroup(category_label(category), tuple(rows)))
@@ -363,9 +363,8 @@ def render_text(doc: BulletinDocument) -> str:
     for group in annex.groups:
         lines.append(group.category)
         for row in group.rows:
-            rank = "—" if row.rank is None else str(row.rank)
             note = f"（{row.note}）" if row.note else ""
-            lines.append(f"  {rank}\t{row.unit}\t{row.score}{note}")
+            lines.append(f"  {rank_text(row.rank)}\t{row.unit}\t{row.score}{note}")
     if doc.notes:
         lines += ["", *doc.notes]
     return "\n".join(lines)

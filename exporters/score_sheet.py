@@ -122,7 +122,7 @@ def _results_sheet(ws, doc: dict, period: Period) -> None:
             groups.append((entry["category"], [entry]))
     for category, entries in groups:
         first = row
-        for entry in sorted(entries, key=lambda e: e["rank"]):
+        for entry in entries:  # the document's order: by rank, then the unranked units
             ws.cell(row, 1)
             name = ws.cell(row, 2)
             set_text(name, unit_label(entry))

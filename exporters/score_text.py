@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from exporters.text_table import pad as _pad
 from exporters.xlsx_common import display_width
+from models.labels import NO_CASES_MARK, rank_text
+from models.quality import warning_lines
 
 MAX_CASES_SHOWN = 10
 
@@ -33,24 +35,28 @@ def _worth_showing(line: dict) -> bool:
 
 def render_scores_text(doc: dict) -> str:
     rule_set = doc["rule_set"]
-    out = [f"{doc['period']} 处置单位绩效评价（规则：{rule_set['name']} v{rule_set['version']}）", ""]
+    out = [f"{doc['period']} 处置单位绩效评价（规则：{rule_set['label']}）"]
+    if rule_set.get("note"):
+        out.append(f"（{rule_set['note']}）")
+    out.append("")
     width = max((display_width(e["unit"]) for e in doc["units"]), default=10) + 2
-    current = object()
+    current = start = object()
     for entry in doc["units"]:
         if entry["category"] != current:
-            current = entry["category"]
-            if len(out) > 2:
+            if current is not start:
                 out.append("")
+            current = entry["category"]
             out.append(f"{current or '未分类'}类单位")
             out.append(f"  {_pad('名次', 6)}{_pad('处置单位', width)}{'得分':>6}  名次变化")
         marks = []
         if entry["no_cases"]:
-            marks.append("无案件")
+            marks.append(NO_CASES_MARK)
         if entry.get("evaluation_scope"):
             marks.append(entry["evaluation_scope"])
         note = f"  {'；'.join(marks)}" if marks else ""
         change = _pad(_change(entry["rank_change"]), 8)
-        out.append(f"  {entry['rank']:<6}{_pad(entry['unit'], width)}{entry['score']:>8}  {change}{note}")
+        rank = _pad(rank_text(entry["rank"]), 6)
+        out.append(f"  {rank}{_pad(entry['unit'], width)}{entry['score']:>8}  {change}{note}")
         for line in entry["lines"]:
             if not _worth_showing(line):
                 continue
@@ -63,6 +69,9 @@ def render_scores_text(doc: dict) -> str:
             out.append(text)
     unplaced = doc.get("unplaced_units") or []
     if unplaced:
-        out += ["", "未登记的单位（未评分，请用 units set 归类）："]
+        out += ["", "未登记的单位（未评分，请用 units set 登记类别与上级单位）："]
         out += [f"  {u['unit']}（立案 {u['filed']} 件）" for u in unplaced]
+    others = [w for w in doc.get("warnings") or [] if w["code"] != "unregistered_unit"]
+    if others:
+        out += ["", "数据质量提示："] + [f"  {line}" for line in warning_lines(others)]
     return "\n".join(out)

@@ -106,7 +106,10 @@ def copy_rule_set(name: str, new_name: str, *, folder: Path | None = None) -> Pa
     text = source.path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^name\s*=.*$", f'name = "{new_name}"', text, count=1)
     text = re.sub(r"(?m)^version\s*=.*$", "version = 1", text, count=1)
-    described = f"复制自 {source.title}：{source.description}".replace('"', "'")
+    # the copy is the office's own rule set now: its own display name, no longer marked as an example
+    text = re.sub(r"(?m)^display_name\s*=.*$", lambda _m: f'display_name = "{new_name}"', text, count=1)
+    text = re.sub(r"(?m)^example\s*=.*$", "example = false", text, count=1)
+    described = f"复制自 {source.label}：{source.description}".replace('"', "'")
     text = re.sub(r"(?m)^description\s*=.*$", lambda _m: f'description = "{described}"', text, count=1)
     target.write_text(text, encoding="utf-8")
     parse_rule_file(target)  # the copy must load

@@ -16,6 +16,8 @@ from models.rules import COUNTS, FAMILIES, KINDS_BY_FAMILY, RATES, ROUNDINGS, Ba
 
 TOP_KEYS = {
     "name",
+    "display_name",
+    "example",
     "version",
     "description",
     "family",
@@ -137,6 +139,12 @@ def _build(data: dict, loc: _Locator, file_name: str) -> RuleSet:
     description = data.get("description", "")
     if not isinstance(description, str):
         raise _fail(file_name, loc.key("description"), "「description」应为文本")
+    display_name = data.get("display_name", "")
+    if not isinstance(display_name, str):
+        raise _fail(file_name, loc.key("display_name"), "「display_name」应为文本（显示给用户的中文名称）")
+    example = data.get("example", False)
+    if not isinstance(example, bool):
+        raise _fail(file_name, loc.key("example"), "「example」应为 true 或 false")
     rounding = data.get("rounding", "half_up")
     if rounding not in ROUNDINGS:
         raise _fail(file_name, loc.key("rounding"), f"「rounding」应为 {'、'.join(ROUNDINGS)} 之一，收到「{rounding}」")
@@ -174,6 +182,8 @@ def _build(data: dict, loc: _Locator, file_name: str) -> RuleSet:
             )
         merged = {k: data.get(k) for k in ("base", "cap", "floor", "no_cases") if k in data}
         merged.update({k: v for k, v in override.items() if k != "rules"})
+        if isinstance(data.get("no_cases"), dict) and isinstance(override.get("no_cases"), dict):
+            merged["no_cases"] = data["no_cases"] | override["no_cases"]  # e.g. only ranked changes for C
         rules = copy.deepcopy(rules_raw)
         by_id = {r.get("id"): r for r in rules}
         for rule_id, changes in (override.get("rules") or {}).items():
@@ -190,6 +200,8 @@ def _build(data: dict, loc: _Locator, file_name: str) -> RuleSet:
         name=name.strip(),
         version=str(version).strip(),
         description=description.strip(),
+        display_name=display_name.strip(),
+        example=example,
         family=family,
         rounding=rounding,
         scheme=scheme,
@@ -215,11 +227,15 @@ def _scheme(data: dict, rules_raw: list[dict], family: str, loc: _Locator, file_
     raw_nc = data.get("no_cases", {}) or {}
     nc_line = loc.table("no_cases")
     nc_line = (nc_line + 1) if nc_line is not None else line_of("no_cases")
-    if not isinstance(raw_nc, dict) or set(raw_nc) - {"score", "label"}:
-        raise _fail(file_name, nc_line, "[no_cases] 只能有 score 和 label 两项")
+    if not isinstance(raw_nc, dict) or set(raw_nc) - {"score", "label", "ranked"}:
+        raise _fail(file_name, nc_line, "[no_cases] 只能有 score、label 和 ranked 三项")
+    ranked = raw_nc.get("ranked", False)
+    if not isinstance(ranked, bool):
+        raise _fail(file_name, loc.key("ranked", section=nc_line - 1), "「no_cases.ranked」应为 true 或 false")
     no_cases = NoCases(
         score=_decimal(raw_nc.get("score", 100), file_name, nc_line, "no_cases.score"),
         label=str(raw_nc.get("label", "无案件")),
+        ranked=ranked,
     )
     # these numbers become score lines as they stand (cli.md: every line already has two decimals)
     for key, value, line in (

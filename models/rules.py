@@ -23,6 +23,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decima
 from pathlib import Path
 
 from models.indicators import FIGURE_LABELS
+from models.labels import EXAMPLE_RULES_NOTE
 
 FAMILIES = ("deduction", "composite")
 ROUNDINGS = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
@@ -82,10 +83,14 @@ class Rule:
 
 @dataclass(frozen=True)
 class NoCases:
-    """The treatment of a unit with no filed case in the period (domain.md §6: default full marks)."""
+    """The treatment of a unit with no filed case in the period (domain.md §6, the ``[no_cases]`` table).
+
+    ``ranked = false`` (the default): such a unit gets ``score`` but no rank — it is listed after the ranked
+    units of its category, marked ``label`` — so an idle unit never outranks one that did the work."""
 
     score: Decimal = Decimal(100)
     label: str = "无案件"
+    ranked: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,13 @@ class RuleSet:
     path: Path | None = None
     sha256: str = ""
     builtin: bool = False
+    display_name: str = ""  # what people read (内置示例规则（扣分制）); the name is the file's code
+    example: bool = False  # an example to start from, not any city's 考核细则: every output says so
+
+    @property
+    def label(self) -> str:
+        """The rule set as every output names it: 内置示例规则（扣分制）（版本 1）."""
+        return f"{self.display_name or self.name}（版本 {self.version}）"
 
     def for_category(self, category: str | None) -> Scheme:
         return self.overrides.get(category or "", self.scheme)
@@ -130,8 +142,8 @@ class RuleSet:
             "description": self.description,
             "file": self.path.name if self.path else None,
             "sha256": self.sha256,
+            "display_name": self.display_name or self.name,
+            "label": self.label,
+            "example": self.example,
+            "note": EXAMPLE_RULES_NOTE if self.example else None,
         }
-
-    @property
-    def title(self) -> str:
-        return f"{self.name} v{self.version}"

@@ -178,7 +178,8 @@ def _unit_lines(
     lines: list[dict] = []
     if no_cases:
         treatment = scheme.no_cases
-        detail = f"本期无立案案件（{treatment.label}），按规则集计 {_num(treatment.score)} 分"
+        ranked = "" if treatment.ranked else "，不参加排名"
+        detail = f"本期无立案案件（{treatment.label}），按规则集计 {_num(treatment.score)} 分{ranked}"
         rule = "基础分" if rule_set.family == "deduction" else treatment.label
         lines.append(_line(rule, treatment.score, detail, type="no_cases"))
     else:
@@ -243,6 +244,7 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
                 "evaluation_scope": unit.evaluation_scope,
                 "subunits": members[1:],
                 "indicators": mask_unavailable(counts.to_json((*COUNTS, "rework_base", *RATES)), missing),
+                "ranked": scheme.no_cases.ranked or not no_cases,
             }
         )
 
@@ -250,7 +252,7 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
     if with_rank_change:
         _rank_changes(db, period, rule_set, defs, entries)
     category_order = {code: index for index, (code, _text) in enumerate(registry.categories(db))}
-    entries.sort(key=lambda e: (category_order.get(e["category"], len(category_order)), e["rank"], order[e["unit"]]))
+    entries.sort(key=lambda e: (category_order.get(e["category"], len(category_order)), *_rank_key(e, order)))
     return {
         "period": period.label,
         "rule_set": rule_set.to_json(),
@@ -262,11 +264,18 @@ def _compute(db, period: Period, rule_set: RuleSet, defs, *, with_cases: bool, w
     }
 
 
+def _rank_key(entry: dict, order: dict[str, int]) -> tuple:
+    """Ranked units by rank, then the unranked ones (rank null), each in registry order."""
+    return (entry["rank"] is None, entry["rank"] or 0, order[entry["unit"]])
+
+
 def _rank(entries: list[dict], order: dict[str, int]) -> None:
-    """Competition ranks (1, 1, 3) within each category; ties keep registry order."""
+    """Competition ranks (1, 1, 3) within each category; ties keep registry order. A unit the rule set
+    leaves unranked (no cases, ``[no_cases] ranked = false``) keeps rank None and takes no place."""
     groups: dict[str | None, list[dict]] = {}
     for entry in entries:
-        groups.setdefault(entry["category"], []).append(entry)
+        if entry.pop("ranked"):
+            groups.setdefault(entry["category"], []).append(entry)
     for group in groups.values():
         group.sort(key=lambda e: (-Decimal(e["score"]), order[e["unit"]]))
         previous_score, previous_rank = None, 0
@@ -284,7 +293,7 @@ def _rank_changes(db, period: Period, rule_set: RuleSet, defs, entries: list[dic
     ranks = {(e["unit"], e["category"]): e["rank"] for e in before["units"]}
     for entry in entries:
         old = ranks.get((entry["unit"], entry["category"]))
-        entry["rank_change"] = None if old is None else old - entry["rank"]
+        entry["rank_change"] = None if old is None or entry["rank"] is None else old - entry["rank"]
 
 
 def compute_scores(db, period: Period, rules=None, *, with_cases: bool = True) -> dict:

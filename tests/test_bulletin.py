@@ -179,3 +179,15 @@ def test_units_with_cases_outside_the_registry_are_named_with_the_annex_not_in_t
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
     body, annex = text.split("\n附件\n")
     assert "未登记单位未参加评价：新成立的街道办事处（立案1件）" in annex and "未登记单位" not in body
+
+
+def test_the_score_table_names_the_rule_set_in_words_and_ranks_only_units_that_worked(db):
+    build(db)
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    body, table = text.split("处置单位绩效评价得分\n", 1)
+    assert table.startswith("评分规则：内置示例规则（扣分制）（版本 1）\n（按内置示例规则计算，非本市考核细则）\n")
+    assert "内置示例规则" not in body  # the note goes with the score table, never inside the body text
+    assert "default" not in text and "None" not in text
+    assert "  —\t市民政局\t100.0分（无案件）" in table  # unranked, after the ranked units of A
+    ranked = [line for line in table.splitlines() if line.startswith("  ") and not line.startswith("  —")]
+    assert ranked and all(line.split("\t")[0].strip().isdigit() for line in ranked)

@@ -150,7 +150,8 @@ def test_copy_rule_set_to_user_folder_then_load_by_name(user_rules):
     rs = load_rule_set("zhangzhou")
     assert rs.name == "zhangzhou" and not rs.builtin
     assert next(r for r in rs.scheme.rules if r.id == "rework").per_case == Decimal("0.50")
-    assert "复制自 default v1" in rs.description
+    assert rs.description.startswith("复制自 内置示例规则（扣分制）（版本 1）：")
+    assert (rs.display_name, rs.example, rs.to_json()["note"]) == ("zhangzhou", False, None)  # the office's own
     assert [r.name for r in list_rule_sets()] == ["default", "gb_composite", "zhangzhou"]
     with pytest.raises(RuleSetError, match="已存在"):
         copy_rule_set("default", "zhangzhou")
@@ -208,3 +209,11 @@ def test_trailing_zeros_and_large_whole_numbers_are_fine(tmp_path):
     assert str(parse_rule_file(path).scheme.base) == "100.000"
     path = _default_with(tmp_path, "cap = 100\n", "cap = 1e30\n")
     assert parse_rule_file(path).scheme.cap == 10**30
+
+
+def test_shipped_rule_sets_have_a_chinese_name_and_say_they_are_examples():
+    for name, display in (("default", "内置示例规则（扣分制）"), ("gb_composite", "内置示例规则（加权综合指标）")):
+        rs = load_rule_set(name)
+        assert (rs.display_name, rs.example, rs.label) == (display, True, f"{display}（版本 1）")
+        assert rs.to_json()["note"] == "按内置示例规则计算，非本市考核细则"
+        assert rs.scheme.no_cases.ranked is False and rs.scheme.no_cases.label == "无案件"

@@ -91,10 +91,12 @@ def test_all_registry_units_listed_in_category_and_rank_order(scored_db):
     assert len(doc["units"]) == 56 == len(registry.list_units(scored_db))
     assert [e["category"] for e in doc["units"]] == sorted(e["category"] for e in doc["units"])
     b = [e for e in doc["units"] if e["category"] == "B"]
-    assert [e["rank"] for e in b] == [1] * 30 + [31]  # competition ranks: 30 tie at 100, then 31
-    assert b[-1]["unit"] == "芗城区城市管理局"
+    # the two units that worked are ranked; the 29 without a case follow, unranked (domain.md §6)
+    assert [e["rank"] for e in b] == [1, 2] + [None] * 29
+    assert [e["unit"] for e in b[:2]] == ["市环境卫生中心", "芗城区城市管理局"]
+    assert all(e["no_cases"] and e["score"] == "100.00" and e["rank_change"] is None for e in b[2:])
     registry_order = [u.name for u in registry.list_units(scored_db) if u.category == "B"]
-    assert [e["unit"] for e in b[:30]] == [n for n in registry_order if n != "芗城区城市管理局"]
+    assert [e["unit"] for e in b[2:]] == [n for n in registry_order if n not in ("市环境卫生中心", "芗城区城市管理局")]
     assert doc["unplaced_units"] == [{"unit": "未登记单位甲", "filed": 1}]
     assert "未登记单位甲" not in {e["unit"] for e in doc["units"]}
 
@@ -106,7 +108,7 @@ def test_unit_without_cases_gets_rule_set_treatment(scored_db):
         {
             "rule": "基础分",
             "points": "100.00",
-            "detail": "本期无立案案件（无案件），按规则集计 100 分",
+            "detail": "本期无立案案件（无案件），按规则集计 100 分，不参加排名",
             "cases": [],
             "type": "no_cases",
         }
@@ -165,9 +167,9 @@ def test_rank_change_against_previous_month(db):
     )
     doc = compute_scores(db, NOV)
     mobile, unicom = entry(doc, "漳州移动公司"), entry(doc, "漳州联通公司")
-    assert (mobile["rank"], unicom["rank"]) == (1, 14)
-    assert mobile["rank_change"] == 13 and unicom["rank_change"] == -13
-    assert entry(doc, "漳州电信公司")["rank_change"] == 0
+    assert (mobile["rank"], unicom["rank"]) == (1, 2)
+    assert mobile["rank_change"] == 1 and unicom["rank_change"] == -1
+    assert entry(doc, "漳州电信公司")["rank"] is None and entry(doc, "漳州电信公司")["rank_change"] is None
     oct_doc = compute_scores(db, parse_month("2021-10"))
     assert all(e["rank_change"] is None for e in oct_doc["units"])  # September holds no case
 
@@ -211,7 +213,7 @@ def test_score_document_is_stored_with_its_rule_set(scored_db):
         "SELECT period, rule_set_name, rule_set_version, result FROM score_results ORDER BY id"
     ).fetchall()
     assert [r[:3] for r in rows] == [("2021-11", "default", "1"), ("2021-11", "gb_composite", "1")]
-    assert json.loads(rows[0][3])["units"][0]["unit"] == "市民政局"
+    assert json.loads(rows[0][3])["units"][0]["unit"] == "市城市管理局"  # A's first ranked unit
 
 
 def test_explain_unknown_unit_is_a_user_error(scored_db):
@@ -221,8 +223,12 @@ def test_explain_unknown_unit_is_a_user_error(scored_db):
 
 def test_scores_text_and_cli_json(scored_db, tmp_path, capsys):
     text = render_scores_text(compute_scores(scored_db, NOV))
-    assert "default v1" in text and "芗城区城市管理局" in text and "-20.00" in text and "无案件" in text
-    assert "未登记单位甲" in text
+    assert "规则：内置示例规则（扣分制）（版本 1）" in text and "按内置示例规则计算，非本市考核细则" in text
+    assert "芗城区城市管理局" in text and "-20.00" in text and "无案件" in text and "未登记单位甲" in text
+    assert "default" not in text and "None" not in text
+    xc = next(line for line in text.splitlines() if "芗城区城市管理局" in line)
+    idle = next(line for line in text.splitlines() if "市民政局" in line)
+    assert xc.split()[0] == "2" and idle.split()[0] == "—" and "无案件" in idle
     path = tmp_path / "test.db"  # the db fixture's file
     assert main.main(["--db", str(path), "scores", "--month", "2021-11", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -237,7 +243,7 @@ def test_an_added_category_is_ranked_on_its_own_after_the_others(scored_db):
     registry.set_unit(scored_db, "漳州移动公司", category="D")
     doc = compute_scores(scored_db, NOV)
     assert doc["units"][-1]["unit"] == "漳州移动公司" and doc["units"][-1]["category"] == "D"
-    assert doc["units"][-1]["rank"] == 1
+    assert doc["units"][-1]["rank"] is None  # no case in November: listed, unranked
     assert doc["categories"][-1] == {"code": "D", "description": "试点单位"}
     with pytest.raises(registry.RegistryError, match="还有 1 个单位"):
         registry.remove_category(scored_db, "D")
@@ -283,3 +289,26 @@ per_case = "1.5"
     assert e["lines"][1]["cases"] == ["202111050002"] and e["lines"][2]["cases"] == ["202111050002"]
     good = entry(doc, "市环境卫生中心")
     assert good["lines"][1]["detail"] == "返工率 0.00%，未超过10%，不扣分" and good["score"] == "100.00"
+
+
+def test_a_rule_set_may_rank_units_without_cases(scored_db, tmp_path):
+    from models.rule_files import BUILTIN_DIR
+
+    text = (BUILTIN_DIR / "default.toml").read_text(encoding="utf-8").replace("ranked = false", "ranked = true")
+    path = tmp_path / "ranked.toml"
+    path.write_text(text.replace('name = "default"', 'name = "ranked"'), encoding="utf-8")
+    doc = compute_scores(scored_db, NOV, str(path))
+    b = [e for e in doc["units"] if e["category"] == "B"]
+    assert [e["rank"] for e in b] == [1] * 30 + [31]  # competition ranks: 30 tie at 100, then 31
+    assert b[-1]["unit"] == "芗城区城市管理局" and "不参加排名" not in b[0]["lines"][0]["detail"]
+
+
+def test_no_cases_table_is_checked(tmp_path):
+    from models.errors import RuleSetError
+    from models.rule_files import BUILTIN_DIR, load_rule_set
+
+    text = (BUILTIN_DIR / "default.toml").read_text(encoding="utf-8")
+    path = tmp_path / "bad.toml"
+    path.write_text(text.replace("ranked = false", 'ranked = "no"'), encoding="utf-8")
+    with pytest.raises(RuleSetError, match="第 25 行：「no_cases.ranked」应为 true 或 false"):
+        load_rule_set(str(path))

@@ -36,7 +36,8 @@ def test_demo_month_scores_explained_and_exported(adjusted, tmp_path):
     assert len(doc["units"]) == 56 and doc["unplaced_units"] == []
     for entry in doc["units"]:
         assert lines_total(entry) == Decimal(entry["score"]), entry["unit"]
-        assert entry["rank_change"] is not None  # October is in the demo too
+        # October is in the demo too: every ranked unit has a change; an idle one has no rank to compare
+        assert (entry["rank_change"] is None) == (entry["rank"] is None), entry["unit"]
     lantian = next(e for e in doc["units"] if e["unit"] == "蓝田开发区管委会")
     seed_line = [line for line in lantian["lines"] if line.get("type") == "adjustment"]
     assert [(x["points"], x["cases"]) for x in seed_line] == [("-2.00", SEED_CASES)]

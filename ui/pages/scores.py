@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import browse
+from models.labels import rank_text
 from models.periods import Period
 from ui.grades import grade_color, to_decimal
 from ui.pages.base import AppContext, Page
@@ -281,7 +282,7 @@ class ScoresPage(Page):
             if unit.get("scope") or unit.get("evaluation_scope"):
                 notes.append(unit.get("scope") or unit.get("evaluation_scope"))
             cells = [
-                str(unit.get("rank", "")),
+                rank_text(unit.get("rank")),
                 unit["unit"],
                 str(unit.get("score", "")),
                 change_text,
@@ -347,10 +348,9 @@ class ScoresPage(Page):
         self.explain.clear()
         if entry is None:
             return
+        place = self.tr("第 {0} 名").format(entry["rank"]) if entry.get("rank") is not None else self.tr("不参加排名")
         self.explain_title.setText(
-            self.tr("{0}：{1} 分，{2}类第 {3} 名").format(
-                name, entry.get("score"), entry.get("category"), entry.get("rank")
-            )
+            self.tr("{0}：{1} 分，{2}类{3}").format(name, entry.get("score"), entry.get("category"), place)
         )
         for line in entry.get("lines", []):
             cases = line.get("cases") or []
