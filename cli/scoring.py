@@ -87,9 +87,10 @@ def cmd_adjust_reverse(args: argparse.Namespace) -> int:
 
 
 def cmd_export_scores(args: argparse.Namespace) -> int:
+    from exporters.file_names import export_file_name
     from exporters.score_sheet import write_score_sheet
 
-    out = common.export_target(args, lambda: f"处置单位绩效评价_{args.period.label}.xlsx")
+    out = common.export_target(args, lambda: export_file_name("scores", args.period))
     write_score_sheet(common.open_store(args), args.period, out, rules=args.rules)
     print(f"已导出：{out}")
     return 0

@@ -20,7 +20,7 @@ from models.definitions import Definitions, load_definitions
 from models.labels import NO_CASES_MARK, UNAVAILABLE_MARK, definitions_text, rank_text
 from models.numbers import q2
 from models.periods import Period, period_words
-from models.quality import warning_lines
+from models.quality import require_data, warning_lines
 from models.scoring import score_document
 from models.stats import stats_document
 
@@ -322,9 +322,12 @@ def _annex(db, period: Period, rules, settings: BulletinSettings) -> Annex:
 
 
 def build_bulletin(db, period: Period, rules=None, *, issued: date | None = None) -> BulletinDocument:
-    """The bulletin in the seed's structure and wording; remarks drawn from the data and the ledger."""
+    """The bulletin in the seed's structure and wording; remarks drawn from the data and the ledger.
+
+    A period without a single case is refused (models.quality.NoDataError): no bulletin of zeros."""
+    settings = load_bulletin_settings(db)  # a broken wording setting is named first, whatever the data
+    require_data(db, period, "生成通报")
     defs = load_definitions(db)
-    settings = load_bulletin_settings(db)
     w = _Wording(settings, period)
     doc = stats_document(db, period, defs=defs)
     adjustments = _adjustments(db, period)

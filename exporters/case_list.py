@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from exporters.file_names import export_file_name
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
@@ -27,12 +28,12 @@ from exporters.xlsx_common import (
     display_width,
     header_cells,
     print_setup,
-    safe_file_part,
     text_cell,
 )
 from models.indicators import FIGURE_LABELS
 from models.overdue import LIGHT_LABELS
 from models.periods import TS_FORMAT, Period, period_words
+from models.quality import require_data
 from models.records import CASE_FIELDS, FIELD_LABELS
 
 # the store's codes for where a deadline came from, as the office reads them
@@ -75,18 +76,12 @@ class CaseFilter:
         ]
 
     def file_name(self, period: Period) -> str:
-        """A suggested file name that repeats the filter: 案件清单_2021-11_立案_蓝田开发区管委会.xlsx."""
-        parts = ["案件清单", period.label.replace("..", "至"), FIGURE_LABELS.get(self.figure, self.figure)]
-        if self.unit:
-            parts.append(self.unit + ("含下属" if self.with_subunits else ""))
-        for value in (self.kind, self.minor, self.stage):
-            if value:
-                parts.append(value)
-        if self.light:
-            parts.append(LIGHT_LABELS.get(self.light, self.light))
-        if self.search:
-            parts.append(f"搜索{self.search}")
-        return "_".join(safe_file_part(p) for p in parts) + ".xlsx"
+        """The suggested file name, which repeats the filter: 案件清单_2021-11_立案_蓝田开发区管委会.xlsx."""
+        unit = self.unit + ("含下属" if self.with_subunits else "") if self.unit else None
+        light = LIGHT_LABELS.get(self.light, self.light) if self.light else None
+        search = f"搜索{self.search}" if self.search else None
+        details = (FIGURE_LABELS.get(self.figure, self.figure), unit, self.kind, self.minor, self.stage, light, search)
+        return export_file_name("cases", period, *details)
 
 
 @dataclass
@@ -140,7 +135,9 @@ def _matches(row, filters: CaseFilter, positions: dict[str, int]) -> bool:
 
 
 def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> CaseListResult:
-    """Write exactly the filtered cases to ``path`` (write-only workbook)."""
+    """Write exactly the filtered cases to ``path`` (write-only workbook); a period without a single case is
+    refused (models.quality.NoDataError)."""
+    require_data(db, period, "导出案件清单")
     positions = {name: index for index, name in enumerate(COLUMNS)}
     numbers = _case_numbers(db, period, filters)
 

@@ -36,6 +36,7 @@ from exporters.xlsx_common import (
     style_header,
 )
 from models.periods import Period, period_words
+from models.quality import require_data
 from models.rules import COUNTS
 from models.scoring import score_document
 
@@ -88,7 +89,10 @@ def save_workbook(wb: Workbook, path: Path) -> None:
 
 
 def write_score_sheet(db, period: Period, path: Path, rules=None) -> dict:
-    """Write the four-sheet score workbook; returns the scores document it shows (also stored)."""
+    """Write the four-sheet score workbook; returns the scores document it shows (also stored).
+
+    A period without a single case is refused (models.quality.NoDataError): a sheet of 100s is no result."""
+    require_data(db, period, "导出评分表")
     doc = score_document(db, period, rules)
     generated_at = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     wb = Workbook()

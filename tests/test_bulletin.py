@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from exporters.bulletin import period_words, render_bulletin, render_stats_text
 from models.adjustments import add_adjustment, adjustment_months, reverse_adjustment
 from models.bulletin_settings import set_setting_values
 from models.periods import parse_label, parse_month
+from models.quality import NoDataError
 from models.scoring import compute_scores
 from models.stats import stats_document
 from tests.conftest import SEED_ADJUSTMENT, insert_cases
@@ -119,12 +122,26 @@ def test_an_office_setting_of_an_earlier_release_is_read_under_its_new_name(db):
     assert "厦门数字城管平台" in text and "厦门市城管办\n2021年12月13日" in text and "其中12319热线5件" in text
 
 
-def test_empty_month_shows_dashes_not_zero_rates(db):
+def test_a_month_without_filed_cases_shows_dashes_not_zero_rates(db):
+    insert_cases(db, [{"case_no": "A1", "unit": "西桥街道办事处", "reported_at": "2021-11-03 08:00:00"}])
     text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
     assert "处置率—、结案率—，本期无应结案案件。" in text and "（二）差的方面。本期未发现突出问题。" in text
-    assert "2021年11月漳州智慧城管平台未受理案件。\n（一）案件受理。本期无受理案件。" in text
     stats = render_stats_text(stats_document(db, NOV))
     assert "结案率 —" in stats
+
+
+def test_a_month_of_filed_cases_reported_earlier_says_none_was_accepted(db):
+    insert_cases(db, [case("B1", "西桥街道办事处") | {"reported_at": "2021-10-31 08:00:00"}])
+    text = render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    assert "2021年11月漳州智慧城管平台未受理案件。\n（一）案件受理。本期无受理案件。" in text
+
+
+def test_a_month_without_any_case_is_refused_not_reported_as_zeros(db):
+    with pytest.raises(NoDataError, match="^2021年11月没有任何案件数据（无受理、无立案记录），不能生成通报"):
+        render_bulletin(db, NOV, issued=date(2021, 12, 13))
+    doc = stats_document(db, NOV)
+    assert [w["code"] for w in doc["warnings"]] == ["no_data"]
+    assert "结案率 —" in render_stats_text(doc) and "没有任何案件数据" in render_stats_text(doc)
 
 
 def test_period_words():

@@ -15,6 +15,7 @@ from exporters.bulletin_docx import _signature_indents, _width, write_bulletin_d
 from exporters.saving import ExportError
 from models.bulletin_settings import set_setting_value
 from models.periods import parse_month
+from tests.conftest import insert_cases
 
 
 def east_asian(style) -> str:
@@ -122,6 +123,7 @@ def test_only_a_docx_name_is_written_and_a_failed_save_leaves_the_old_file(tmp_p
 
 
 def test_the_annex_takes_the_configured_score_format(db, tmp_path):
+    insert_cases(db, [{"case_no": "A1", "unit": "西桥街道办事处", "reported_at": "2021-11-03 08:00:00"}])
     set_setting_value(db, "bulletin.score_format", "0.00")
     bulletin = build_bulletin(db, parse_month("2021-11"), issued=date(2021, 12, 13))
     assert bulletin.annex.unit_count == 56

@@ -17,6 +17,7 @@ from models.bulletin_settings import (
     set_setting_values,
     setting_items,
 )
+from tests.conftest import insert_cases
 
 
 def stored_row(db):
@@ -151,7 +152,8 @@ def test_a_template_broken_by_hand_in_the_database_is_named_before_any_output(db
     out = capsys.readouterr()
     assert out.out == "" and "bulletin.template.deduction 中有未知的占位符 {pts}" in out.err
     reset_setting(db, "bulletin.template.deduction")
-    assert main.main(["--db", db_path, "report", "--month", "2021-11"]) == 0
+    insert_cases(db, [{"case_no": "A1", "unit": "西桥街道办事处", "reported_at": "2021-11-03 08:00:00"}])
+    assert main.main(["--db", db_path, "report", "--month", "2021-11"]) == 0  # a month with a case
 
 
 def test_report_refuses_an_impossible_signature_date(db_path, capsys):

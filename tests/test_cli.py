@@ -273,3 +273,22 @@ def test_a_failed_command_writes_no_output_file(small_db, tmp_path, capsys):
 def test_dash_o_naming_a_folder_is_a_user_error(small_db, tmp_path, capsys):
     assert main.main(["--db", small_db, "stats", "--month", "2021-11", "-o", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith(f"错误：无法写入「{tmp_path}」：")
+
+
+@pytest.mark.parametrize(
+    "argv, what",
+    [
+        (["export", "scores", "--month", "2021-12", "-o", "{out}/s.xlsx"], "导出评分表"),
+        (["export", "cases", "--month", "2021-12", "-o", "{out}/c.xlsx"], "导出案件清单"),
+        (["report", "--month", "2021-12"], "生成通报"),
+    ],
+)
+def test_exporting_or_reporting_a_month_without_data_is_refused(small_db, tmp_path, capsys, argv, what):
+    out = tmp_path / "out"
+    assert main.main(["--db", small_db, *(a.replace("{out}", str(out)) for a in argv)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"错误：2021年12月没有任何案件数据（无受理、无立案记录），不能{what}。请先导入该期的案件数据，或选择其他统计周期。\n"
+    )
+    assert captured.out == ""
+    assert not out.exists() or not list(out.iterdir())  # nothing written

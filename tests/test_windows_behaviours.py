@@ -100,8 +100,10 @@ def test_every_exporter_saves_through_the_one_path(db, tmp_path, monkeypatch):
     from exporters.case_list import CaseFilter, write_case_list
     from exporters.score_sheet import write_score_sheet
     from models.periods import period_from_args
+    from tests.conftest import insert_cases
 
-    period = period_from_args(month="2021-11")
+    insert_cases(db, [{"case_no": "A1", "unit": "西桥街道办事处", "reported_at": "2021-11-03 08:00:00"}])
+    period = period_from_args(month="2021-11")  # a month with a case: an empty one is refused before saving
     with pytest.raises(saving.ExportError):
         write_score_sheet(db, period, tmp_path / "scores.xlsx")
     with pytest.raises(saving.ExportError):
