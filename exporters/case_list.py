@@ -165,7 +165,7 @@ def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> Case
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 16)
     ws.freeze_panes = f"B{HEADER_ROW + 1}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    print_setup(ws, landscape=True)
+    print_setup(ws, landscape=True, footer=f"案件清单　{period_words(period)}")
     last = get_column_letter(len(COLUMNS))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(kept), 1)}"
 

@@ -36,8 +36,11 @@ WRAP = Alignment(horizontal="left", vertical="top", wrap_text=True)
 MIDDLE_LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)  # wrapped text beside centred cells
 
 
-def font(*, bold: bool = False, size: float = 10.5) -> Font:
-    return Font(name=FONT_NAME, bold=bold, size=size)
+BODY_SIZE = 10.5  # points: every sheet's body text
+
+
+def font(*, bold: bool = False, size: float = BODY_SIZE, italic: bool = False) -> Font:
+    return Font(name=FONT_NAME, bold=bold, size=size, italic=italic)
 
 
 BODY_FONT = font()
@@ -125,57 +128,101 @@ MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
 _BREAK_TOKEN = re.compile(r"[0-9A-Za-z_.%#+\-]+[、，；,;。）)]?\s*|.", re.S)
 
 
-def wrapped_lines(text: object, width: float) -> int:
-    """How many lines a wrapped cell needs in a column ``width`` wide (CJK double, breaks between tokens)."""
+def wrapped_lines(text: object, width: float, size: float = BODY_SIZE) -> int:
+    """How many lines a wrapped cell needs in a column ``width`` wide (CJK double, breaks between tokens),
+    at font ``size`` points (a smaller font fits more on a line)."""
     if text is None or text == "":
         return 1
-    usable = max(1.0, (width - 1) * 0.9)  # CJK glyphs print a little wider than two digits
+    usable = max(1.0, (width * BODY_SIZE / size - 1) * 0.9)  # CJK glyphs print a little wider than two digits
     total = 0
     for part in str(text).split("\n"):
         lines, used = 1, 0
         for token in _BREAK_TOKEN.findall(part):
-            size = display_width(token)
-            if used and used + size > usable:
+            token_width = display_width(token)
+            if used and used + token_width > usable:
                 lines, used = lines + 1, 0
-            used += size
+            used += token_width
             while used > usable:  # a token longer than the line spills over
                 lines, used = lines + 1, used - usable
         total += lines
     return total
 
 
+def line_height(size: float = BODY_SIZE) -> float:
+    """Points per text line at a font size (LINE_HEIGHT at the body size)."""
+    return LINE_HEIGHT * size / BODY_SIZE
+
+
 def fit_row_heights(
-    ws: Worksheet, widths: dict[int, float], *, first_row: int = 2, minimum: float | None = None
+    ws: Worksheet,
+    widths: dict[int, float],
+    *,
+    first_row: int = 2,
+    minimum: float | None = None,
+    sizes: dict[int, float] | None = None,
 ) -> None:
-    """Set each row's height to fit its wrapped cells in the given columns (at least `minimum` points when
-    given: a printed table reads better with some air around one-line rows).
+    """Set each row's height to fit its wrapped cells in the given columns (``sizes``: a column's font size
+    when it is not the body size), at least `minimum` points when given (a printed table reads better with
+    some air around one-line rows).
 
     Why: a row without a stored height is not re-measured by LibreOffice when it opens an .xlsx, so
     wrapped case numbers and descriptions printed cut off after their first line.
     """
+    sizes = sizes or {}
     for row in range(first_row, ws.max_row + 1):
-        lines = max(wrapped_lines(ws.cell(row, column).value, width) for column, width in widths.items())
-        height = lines * LINE_HEIGHT + 2 if lines > 1 else None
+        height = max(
+            wrapped_lines(ws.cell(row, column).value, width, sizes.get(column, BODY_SIZE))
+            * line_height(sizes.get(column, BODY_SIZE))
+            for column, width in widths.items()
+        )
+        height = height + 2 if height > LINE_HEIGHT else None
         if minimum is not None:
             height = max(height or 0, minimum)
         if height is not None:
             ws.row_dimensions[row].height = min(MAX_ROW_HEIGHT, height)
 
 
-def print_setup(ws, *, title_rows: str | None = None, landscape: bool = False) -> None:
-    """A4, fit to one page wide (any number of pages tall), title rows repeated, centred horizontally."""
+# Columns that fit the printable width of A4 at 100 %, in Excel width units: LibreOffice prints a unit about
+# 7 pt wide (Excel 5.6 pt), so a sheet within these prints unshrunk everywhere.
+PAGE_UNITS = {"portrait": 78, "landscape": 112}
+
+
+def print_setup(
+    ws,
+    *,
+    footer: str | None = None,
+    title_rows: str | None = None,
+    title_cols: str | None = None,
+    landscape: bool = False,
+    fit_width: bool = True,
+) -> None:
+    """A4, title rows (and columns) repeated on every page, centred; with ``footer`` (what the pages are: the
+    document and its period), a footer on every page naming it, with 第 N 页，共 M 页 (:func:`page_footer`).
+
+    fit_width: shrink to one page wide (any number of pages tall) — a shrunk sheet shrinks its text and its
+    footer too, so the exports keep their columns within PAGE_UNITS and print at 100 %; a wide sheet passes
+    False and prints its column groups on successive pages, with ``title_cols`` (the unit column) repeated."""
     ws.page_setup.paperSize = 9  # ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = 100
+        ws.page_setup.pageOrder = "downThenOver"  # all pages of a column group, then the next group's
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.8
     # the header and footer sit in the margin: at openpyxl's 0.5 inch a page footer had 0.1 inch and printed cut
     ws.page_margins.header = ws.page_margins.footer = 0.25
     if title_rows:
         ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
+    if footer:
+        page_footer(ws, footer)
 
 
 def page_footer(ws, left: str = "") -> None:

@@ -54,7 +54,7 @@ def test_demo_month_scores_explained_and_exported(adjusted, tmp_path):
     assert {"A3:A13", "A14:A44", "A45:A58"} <= {str(r) for r in ws.merged_cells.ranges}
     detail = [[c.value for c in row] for row in wb["扣分明细"].iter_rows(min_row=2)]
     seed = [r for r in detail if r[1] == "蓝田开发区管委会" and r[3] == "处置单位绩效评价细则（附件2-1）"]
-    assert len(seed) == 1 and seed[0][4] == -2 and seed[0][7] == "、".join(SEED_CASES)
+    assert len(seed) == 1 and seed[0][4] == -2 and seed[0][7] == " ".join(SEED_CASES)
 
 
 def test_demo_two_rule_sets_differ_and_both_add_up(adjusted, capsys):
