@@ -22,23 +22,30 @@ from exporters.file_names import export_file_name
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
+    BORDER,
     HEADER_FONT,
+    LINE_HEIGHT,
     TITLE_FONT,
+    WRAP,
     clean_text,
     display_width,
+    font,
     header_cells,
     print_setup,
     text_cell,
+    wrapped_lines,
 )
-from models.indicators import FIGURE_LABELS
-from models.overdue import LIGHT_LABELS
+from models.labels import DEADLINE_SOURCE_LABELS, DISPOSED_SOURCE_LABELS, FIELD_LABELS, FIGURE_LABELS, LIGHT_LABELS
 from models.periods import TS_FORMAT, Period, period_words
 from models.quality import require_data
-from models.records import CASE_FIELDS, FIELD_LABELS
+from models.records import CASE_FIELDS
 
-# the store's codes for where a deadline came from, as the office reads them
-DEADLINE_SOURCE_LABELS = {"export": "导出文件", "limit": "按处置时限计算"}
-COLUMNS: list[str] = [*CASE_FIELDS, "deadline_source"]
+COLUMNS: list[str] = [*CASE_FIELDS, "deadline_source", "disposed_source"]
+# the printed list: what a reader of the paper needs, legible on A4 landscape at 100 % (xlsx_common.PAGE_UNITS)
+PRINTED = ["case_no", "unit", "minor", "filed_at", "deadline_at", "disposed_at", "closed_at", "stage"]
+PRINTED_WIDTHS = [16, 19, 13, 14, 14, 14, 14, 8]
+PRINTED_TIME_FORMAT = "yy-mm-dd hh:mm"
+INFERRED_FONT = font(italic=True)
 TEXT_SEARCH_FIELDS = ("case_no", "description", "address", "minor", "major", "unit", "street", "community", "grid")
 HEADER_ROW = 15  # fixed: rows 1–13 describe the filter, row 14 is blank
 CHUNK = 500
@@ -65,7 +72,7 @@ class CaseFilter:
         if self.unit:
             unit = self.unit + ("（含下属单位）" if self.with_subunits else "")
         return [
-            ("数字口径", f"{figure}（{self.figure}）"),
+            ("数字口径", figure),
             ("处置单位", unit),
             ("问题类型", self.kind or "全部"),
             ("小类", self.minor or "全部"),
@@ -134,21 +141,61 @@ def _matches(row, filters: CaseFilter, positions: dict[str, int]) -> bool:
     return True
 
 
+def _cells(ws, row, positions: dict[str, int], columns: list[str], datetimes: set[str]) -> list:
+    """One case's cells for ``columns``: date-times as real date-times, text as literal strings."""
+    out: list = []
+    for name in columns:
+        value = row[positions[name]]
+        if value is None or value == "":
+            out.append(None)
+        elif name == "deadline_source":
+            out.append(DEADLINE_SOURCE_LABELS.get(value, value))
+        elif name == "disposed_source":
+            out.append(DISPOSED_SOURCE_LABELS.get(value, value))
+        elif name in datetimes:
+            try:  # a real date-time (sortable, filterable)
+                out.append(datetime.fromisoformat(value))
+            except ValueError:
+                out.append(text_cell(ws, value)[0])
+        elif isinstance(value, str):
+            out.append(text_cell(ws, value)[0])
+        else:
+            out.append(value)
+    return out
+
+
+def _printed_row(ws, cells: list, inferred: bool) -> list:
+    """The printed list's row: wrapped, bordered cells; an inferred 处置时间 in italics (see the legend)."""
+    out = []
+    for index, value in enumerate(cells):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.font = INFERRED_FONT if inferred and PRINTED[index] == "disposed_at" else BODY_FONT
+        cell.border = BORDER
+        cell.alignment = WRAP
+        if isinstance(value, datetime):
+            cell.number_format = PRINTED_TIME_FORMAT
+        out.append(cell)
+    return out
+
+
 def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> CaseListResult:
-    """Write exactly the filtered cases to ``path`` (write-only workbook); a period without a single case is
-    refused (models.quality.NoDataError)."""
+    """Write exactly the filtered cases to ``path``: the printable list (案件清单: number, unit, 小类, the
+    times and the stage, the filter above it) and every stored field in a second sheet (完整记录).
+
+    A period without a single case is refused (models.quality.NoDataError)."""
     require_data(db, period, "导出案件清单")
     positions = {name: index for index, name in enumerate(COLUMNS)}
     numbers = _case_numbers(db, period, filters)
 
     # Pass 1: apply the text filters and count what cleaning will remove (printed above the table).
     kept: list[str] = []
-    removed_total = cells_cleaned = 0
+    removed_total = cells_cleaned = inferred = 0
     widths = [display_width(FIELD_LABELS.get(c, c)) for c in COLUMNS]
     for row in _rows(db, numbers):
         if not _matches(row, filters, positions):
             continue
         kept.append(row[0])
+        inferred += row[positions["disposed_source"]] == "inferred"
         for index, value in enumerate(row):
             if isinstance(value, str):
                 cleaned, removed = clean_text(value)
@@ -159,19 +206,19 @@ def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> Case
                     widths[index] = max(widths[index], display_width(cleaned))
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("案件清单")
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = float(min(50, max(8, width + 2)))
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 16)
-    ws.freeze_panes = f"B{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    print_setup(ws, landscape=True, footer=f"案件清单　{period_words(period)}")
-    last = get_column_letter(len(COLUMNS))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(kept), 1)}"
+    title = f"案件清单　{period_words(period)}"
+    datetimes = {f for f, kind in CASE_FIELDS.items() if kind == "datetime"}
 
-    title = WriteOnlyCell(ws, value=f"案件清单　{period_words(period)}")
-    title.font = TITLE_FONT
-    ws.append([title])
+    # Pass 2: the printed list.
+    ws = wb.create_sheet("案件清单")
+    for index, width in enumerate(PRINTED_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", landscape=True, footer=title)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(PRINTED))}{HEADER_ROW + max(len(kept), 1)}"
+    head = WriteOnlyCell(ws, value=title)
+    head.font = TITLE_FONT
+    ws.append([head])
     about = [
         ("统计周期", f"{period.label}（{period.start_text} 至 {period.last_moment.strftime(TS_FORMAT)}）"),
         *filters.describe(),
@@ -179,34 +226,34 @@ def write_case_list(db, period: Period, filters: CaseFilter, path: Path) -> Case
         ("已清除控制字符", f"{removed_total} 个（涉及 {cells_cleaned} 个单元格）"),
         ("导出时间", datetime.now().strftime(TS_FORMAT)),
     ]
+    if inferred:
+        about.append(("说明", f"斜体的处置结束时间：导出文件未提供，按结案时间推定（{inferred} 件）"))
     for label, value in about:
-        head = WriteOnlyCell(ws, value=label)
-        head.font = HEADER_FONT
+        name = WriteOnlyCell(ws, value=label)
+        name.font = HEADER_FONT
         cell, _ = text_cell(ws, value, style_font=BODY_FONT)
-        ws.append([head, cell])
+        ws.append([name, cell])
     for _ in range(HEADER_ROW - 2 - len(about)):  # blank rows down to the fixed header row
         ws.append([])
-    ws.append(header_cells(ws, [FIELD_LABELS.get(c, c) for c in COLUMNS]))
+    ws.append(header_cells(ws, [FIELD_LABELS[c] for c in PRINTED]))
+    wrapped = [i for i, name in enumerate(PRINTED) if name not in datetimes]
+    for number, row in enumerate(_rows(db, kept), start=HEADER_ROW + 1):
+        cells = _cells(ws, row, positions, PRINTED, datetimes)
+        lines = max(wrapped_lines(cells[i], PRINTED_WIDTHS[i]) for i in wrapped)
+        if lines > 1:  # a stored height: LibreOffice does not measure the rows of an .xlsx it opens
+            ws.row_dimensions[number].height = lines * LINE_HEIGHT + 2
+        ws.append(_printed_row(ws, cells, row[positions["disposed_source"]] == "inferred"))
 
-    # Pass 2: write the rows.
-    datetimes = {positions[f] for f, kind in CASE_FIELDS.items() if kind == "datetime"}
-    source_column = positions["deadline_source"]
+    # Pass 3: the full record, every stored field (not meant for paper: printed at 100 %, case number repeated).
+    full = wb.create_sheet("完整记录")
+    for index, width in enumerate(widths, start=1):
+        full.column_dimensions[get_column_letter(index)].width = float(min(40, max(8, width + 2)))
+    full.column_dimensions["A"].width = max(full.column_dimensions["A"].width, 16)
+    full.freeze_panes = "B2"
+    print_setup(full, title_rows="1:1", title_cols="A:A", landscape=True, fit_width=False, footer=f"{title}　完整记录")
+    full.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{1 + max(len(kept), 1)}"
+    full.append(header_cells(full, [FIELD_LABELS.get(c, c) for c in COLUMNS]))
     for row in _rows(db, kept):
-        out: list = []
-        for index, value in enumerate(row):
-            if value is None or value == "":
-                out.append(None)
-            elif index == source_column:
-                out.append(DEADLINE_SOURCE_LABELS.get(value, value))
-            elif index in datetimes:
-                try:  # a real date-time (sortable, filterable); openpyxl gives it a date-time format
-                    out.append(datetime.fromisoformat(value))
-                except ValueError:
-                    out.append(text_cell(ws, value)[0])
-            elif isinstance(value, str):
-                out.append(text_cell(ws, value)[0])
-            else:
-                out.append(value)
-        ws.append(out)
+        full.append(_cells(full, row, positions, COLUMNS, datetimes))
     save_workbook(wb, Path(path))
     return CaseListResult(Path(path), len(kept), removed_total, cells_cleaned)

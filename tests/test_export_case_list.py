@@ -32,11 +32,18 @@ def list_db(db):
 
 
 def read(path):
+    """The printed list: the sheet, the filter block above it, its headers and rows."""
     ws = openpyxl.load_workbook(path).active
-    about = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, HEADER_ROW - 1)}
+    about = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, HEADER_ROW)}
     headers = [c.value for c in ws[HEADER_ROW]]
     rows = list(ws.iter_rows(min_row=HEADER_ROW + 1))
     return ws, about, headers, rows
+
+
+def read_full(path):
+    """The second sheet, every stored field: its headers and rows."""
+    ws = openpyxl.load_workbook(path)["完整记录"]
+    return [c.value for c in ws[1]], list(ws.iter_rows(min_row=2))
 
 
 def test_exactly_the_filtered_cases_with_the_filter_on_top(list_db, tmp_path):
@@ -47,18 +54,35 @@ def test_exactly_the_filtered_cases_with_the_filter_on_top(list_db, tmp_path):
     expected = case_numbers(list_db, NOV, "filed", unit="芗城区城市管理局")
     assert [r[0].value for r in rows] == expected == ["202111050001", "202111050002", "202111050003"]
     assert result.count == 3 and about["案件数"] == "3 件"
-    assert about["数字口径"] == "立案（filed）" and about["处置单位"] == "芗城区城市管理局"
+    assert about["数字口径"] == "立案" and about["处置单位"] == "芗城区城市管理局"
     assert about["统计周期"].startswith("2021-11") and about["问题类型"] == "全部"
-    assert ws.freeze_panes == f"B{HEADER_ROW + 1}"
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:Y{HEADER_ROW + 3}"
-    assert headers[:3] == ["案件编号", "问题来源", "受理渠道"] and "处置截止时间" in headers
+    assert ws.title == "案件清单" and ws.freeze_panes == f"B{HEADER_ROW + 1}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:H{HEADER_ROW + 3}"
+    assert headers == [
+        "案件编号",
+        "处置单位",
+        "小类",
+        "立案时间",
+        "处置截止时间",
+        "处置结束时间",
+        "结案时间",
+        "当前阶段",
+    ]
     deadline = rows[0][headers.index("处置截止时间")]
-    assert deadline.is_date and deadline.number_format.startswith("yyyy-mm-dd")
+    assert deadline.is_date and deadline.number_format == "yy-mm-dd hh:mm"
+    full_headers, full_rows = read_full(result.path)
+    assert full_headers[:3] == ["案件编号", "问题来源", "受理渠道"] and full_headers[-2:] == [
+        "截止时间来源",
+        "处置时间来源",
+    ]
+    assert [r[0].value for r in full_rows] == expected
+    assert full_rows[0][full_headers.index("处置截止时间")].number_format.startswith("yyyy-mm-dd")
 
 
 def test_imported_text_is_never_a_formula_and_controls_are_removed(list_db, tmp_path):
     result = write_case_list(list_db, NOV, CaseFilter(unit="芗城区城市管理局"), tmp_path / "x.xlsx")
-    ws, about, headers, rows = read(result.path)
+    _, about, _, _ = read(result.path)
+    headers, rows = read_full(result.path)
     desc, addr = headers.index("问题描述"), headers.index("地址")
     first = rows[0]
     assert first[desc].value == HOSTILE and first[desc].data_type == "s"
@@ -106,7 +130,7 @@ def test_cli_export_cases(list_db, tmp_path):
     code = main.main(["--db", db, "export", "cases", "--month", "2021-11", "--figure", "closed", "-o", str(out)])
     assert code == 0
     _, about, _, rows = read(out)
-    assert about["数字口径"] == "结案（closed）" and len(rows) == 4
+    assert about["数字口径"] == "结案" and len(rows) == 4
 
 
 def test_case_list_says_where_a_deadline_came_from_in_chinese(db, tmp_path):
@@ -116,8 +140,7 @@ def test_case_list_says_where_a_deadline_came_from_in_chinese(db, tmp_path):
     db.execute("UPDATE cases SET deadline_at = NULL, deadline_source = NULL WHERE case_no = 'N1'")
     path = tmp_path / "cases.xlsx"
     write_case_list(db, parse_month("2021-11"), CaseFilter(), path)
-    ws = openpyxl.load_workbook(path).active
-    header = [c.value for c in ws[15]]
+    header, rows = read_full(path)
     column = header.index("截止时间来源")
-    got = {row[0].value: row[column].value for row in ws.iter_rows(min_row=16)}
+    got = {row[0].value: row[column].value for row in rows}
     assert got == {"E1": "导出文件", "L1": "按处置时限计算", "N1": None}

@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from exporters.case_list import CaseFilter, write_case_list
 from exporters.score_sheet import INDICATOR_HEADERS, write_score_sheet
 from models.periods import parse_month
 from models.store import open_db
@@ -41,7 +42,8 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, list]]:
     add_seed_adjustment(db)
     out = {}
     write_score_sheet(db, NOV, folder / "scores.xlsx")
-    for name in ("scores",):
+    write_case_list(db, NOV, CaseFilter(), folder / "cases.xlsx")
+    for name in ("scores", "cases"):
         pdf = print_to_pdf(folder / f"{name}.xlsx")
         out[name] = (pdf, read_pdf(pdf))
     db.conn.close()
@@ -58,14 +60,14 @@ def header_text(page, lines: int = 3) -> str:
     return "".join(page.lines()[:lines]).replace(" ", "")
 
 
-@pytest.mark.parametrize("name", ["scores"])
+@pytest.mark.parametrize("name", ["scores", "cases"])
 def test_no_text_is_smaller_than_8_points(printed, name):
     _pdf, pages = printed[name]
     size, word, page = smallest_text(pages)
     assert size >= MIN_SIZE, f"{name}: 「{word}」 on page {page} prints at {size:.1f} pt"
 
 
-@pytest.mark.parametrize("name, period", [("scores", "2021年11月")])
+@pytest.mark.parametrize("name, period", [("scores", "2021年11月"), ("cases", "2021年11月")])
 def test_every_page_has_a_footer_with_its_number_the_count_and_the_period(printed, name, period):
     _pdf, pages = printed[name]
     assert len(pages) > 1
@@ -120,3 +122,16 @@ def test_about_rows_are_tall_enough_for_their_wrapped_text_and_the_title_font_is
         assert re.sub(r"\s", "", value) in text, label  # every line of every wrapped cell printed
     title_page, body_page = 1, sheet_pages(pages, "指标明细")[0].number
     assert page_fonts(pdf, title_page) == page_fonts(pdf, body_page)
+
+
+def test_the_case_list_prints_its_chosen_columns_and_keeps_the_full_record(printed):
+    pdf, pages = printed["cases"]
+    listed = sheet_pages(pages, "案件清单2021年11月")  # the printed list's own footer
+    assert listed and all(p.landscape for p in listed)
+    headers = ["案件编号", "处置单位", "小类", "立案时间", "处置截止时间", "处置结束时间", "结案时间", "当前阶段"]
+    for page in listed[1:]:
+        assert header_text(page, 1) == "".join(headers)  # repeated on every page
+    assert "202111090001" in listed[0].text or any("202111090001" in p.text for p in listed)
+    full = sheet_pages(pages, "完整记录")
+    assert full and "问题描述" in "".join(p.text for p in full)
+    assert page_fonts(pdf, 1) == page_fonts(pdf, listed[-1].number)
