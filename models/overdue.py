@@ -15,9 +15,9 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.lights import LIGHT_LABELS as LIGHT_LABELS  # re-exported: the exporters and pages read it here
-from models.lights import SERIOUS_OVER, YELLOW_FROM, judge_light, used_share
+from models.lights import SERIOUS_OVER, SHARE_PLACES, YELLOW_FROM, judge_light, used_share
 from models.periods import TS_FORMAT
-from models.workcalendar import LimitTable, WorkCalendar, parse_ts
+from models.workcalendar import WORKING_UNITS, LimitTable, WorkCalendar, parse_ts
 
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2}  # the ones to act on first
 
@@ -41,6 +41,14 @@ class CaseLight:
     kind: str | None = None
     dispatched_at: str | None = None
     limit_unit: str | None = None  # 工作日 | 工作时 | 自然小时 | None (export deadline, clock time)
+    # hours past the deadline at as_of (negative: hours still left), in the limit's own kind of time:
+    # working hours for a 工作日/工作时 limit, clock hours otherwise; None without a deadline
+    overdue_hours: Decimal | None = None
+    working_day_hours: Decimal = Decimal(7)  # the office schedule's working hours per day
+
+    @property
+    def working(self) -> bool:
+        return self.limit_unit in WORKING_UNITS
 
     @property
     def share_text(self) -> str:
@@ -80,8 +88,44 @@ def classify(
         share = used_share(calendar.elapsed(start, as_of, working), calendar.elapsed(start, deadline, working))
     light, serious = judge_light(share, as_of > deadline, yellow_from=YELLOW_FROM, serious_over=SERIOUS_OVER)
     return CaseLight(
-        **base, deadline_at=deadline_text, used_share=share, light=light, serious=serious, limit_unit=limit_unit
+        **base,
+        deadline_at=deadline_text,
+        used_share=share,
+        light=light,
+        serious=serious,
+        limit_unit=limit_unit,
+        overdue_hours=_overdue_hours(calendar, limit_unit in WORKING_UNITS, deadline, as_of),
+        working_day_hours=_hours(calendar.day_seconds),
     )
+
+
+def _hours(seconds: float) -> Decimal:
+    return (Decimal(str(seconds)) / 3600).quantize(SHARE_PLACES, ROUND_HALF_UP)
+
+
+def _overdue_hours(calendar: WorkCalendar, working: bool, deadline: datetime, as_of: datetime) -> Decimal:
+    """Hours past the deadline (negative: left before it), working or clock hours (see CaseLight)."""
+    if as_of >= deadline:
+        return _hours(calendar.elapsed(deadline, as_of, working))
+    return -_hours(calendar.elapsed(as_of, deadline, working))
+
+
+def used_time_text(light: CaseLight) -> str:
+    """已用时限 as people read it: 超期 3 个工作日 / 超期 5.5 个工作小时 / 超期 26 小时 / 超期 3.1 天 /
+    剩余 2 个工作小时 / 无时限 — the time past (or left before) the deadline, in the limit's own kind of time
+    (working time for 工作日/工作时 limits, clock time otherwise); a day or more reads in days."""
+    if light.overdue_hours is None:
+        return "无时限"
+    hours = abs(light.overdue_hours)
+    if hours == 0:
+        return "刚到截止时间"
+    day = light.working_day_hours if light.working else Decimal(24)
+    if hours >= day:
+        amount, word = hours / day, ("个工作日" if light.working else "天")
+    else:
+        amount, word = hours, ("个工作小时" if light.working else "小时")
+    number = amount.quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+    return f"{'超期' if light.overdue_hours > 0 else '剩余'} {number:f} {word}"
 
 
 def lights_where(db, as_of: datetime, where: str, params: dict) -> tuple[list[CaseLight], list[str]]:

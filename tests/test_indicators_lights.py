@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from models.drilldown import case_numbers
-from models.overdue import light_counts, open_case_lights, open_case_lights_report
+from models.overdue import light_counts, open_case_lights, open_case_lights_report, used_time_text
 from models.periods import parse_month
 from models.store import transaction
 from models.workcalendar import fill_missing_deadlines
@@ -98,3 +98,28 @@ def test_light_figures_drill_down_per_period_and_unit(db):
     assert case_numbers(db, NOV, "light_red", as_of=as_of) == ["R1", "R2"]
     assert case_numbers(db, NOV, "serious_overdue", as_of=as_of, unit="巷口街道办事处") == ["R2"]
     assert case_numbers(db, NOV, "light_yellow", as_of=as_of) == []
+
+
+def test_used_time_reads_as_time_past_or_left_in_the_limits_own_kind_of_time(db):
+    """已用时限 14036% is unreadable: 超期 N 个工作日 / N 个工作小时 / N 小时 (issue 11)."""
+    insert_cases(
+        db,
+        [
+            open_case("H1"),  # 2 工作时: deadline 11-01 10:00
+            open_case("D1", kind="部件", minor="交通护栏"),  # 2 工作日: deadline 11-02 17:30
+            open_case("X1", kind="部件", minor="上水井盖", deadline_at="2021-11-01 20:00:00"),  # 自然小时
+        ],
+    )
+    fill_missing_deadlines(db)
+    late = lights_by_case(db, datetime(2021, 11, 8, 10, 0))  # a Monday
+    assert used_time_text(late["H1"]) == "超期 5 个工作日"  # 11-01 10:00 → 11-08 10:00: 5 h + 4 × 7 h + 2 h
+    assert late["H1"].overdue_hours == Decimal("35.0000")
+    assert used_time_text(late["D1"]) == "超期 3.3 个工作日"  # 11-02 17:30 → 11-08 10:00: 3 days + 2 h of 7 h
+    assert used_time_text(late["X1"]) == "超期 6.6 天"  # clock time: 158 hours
+    early = lights_by_case(db, datetime(2021, 11, 1, 9, 0))
+    assert used_time_text(early["H1"]) == "剩余 1 个工作小时" and early["H1"].overdue_hours == Decimal("-1.0000")
+    assert used_time_text(early["X1"]) == "剩余 11 小时"
+    with transaction(db):
+        db.execute("DELETE FROM time_limits")
+        db.execute("UPDATE cases SET deadline_at = NULL WHERE case_no = 'H1'")
+    assert used_time_text(lights_by_case(db, datetime(2021, 11, 8, 10, 0))["H1"]) == "无时限"

@@ -4,13 +4,16 @@ legible text, a footer with the page and the period on every page, headers repea
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from exporters.case_list import CaseFilter, write_case_list
+from exporters.overdue_lights import write_lights
 from exporters.score_sheet import INDICATOR_HEADERS, write_score_sheet
+from models.overdue import open_case_lights
 from models.periods import parse_month
 from models.store import open_db
 from tests.conftest import add_seed_adjustment, insert_cases
@@ -43,7 +46,8 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, list]]:
     out = {}
     write_score_sheet(db, NOV, folder / "scores.xlsx")
     write_case_list(db, NOV, CaseFilter(), folder / "cases.xlsx")
-    for name in ("scores", "cases"):
+    write_lights(open_case_lights(db, datetime(2021, 11, 30, 17, 0)), folder / "lights.xlsx", as_of="2021-11-30 17:00")
+    for name in ("scores", "cases", "lights"):
         pdf = print_to_pdf(folder / f"{name}.xlsx")
         out[name] = (pdf, read_pdf(pdf))
     db.conn.close()
@@ -60,14 +64,14 @@ def header_text(page, lines: int = 3) -> str:
     return "".join(page.lines()[:lines]).replace(" ", "")
 
 
-@pytest.mark.parametrize("name", ["scores", "cases"])
+@pytest.mark.parametrize("name", ["scores", "cases", "lights"])
 def test_no_text_is_smaller_than_8_points(printed, name):
     _pdf, pages = printed[name]
     size, word, page = smallest_text(pages)
     assert size >= MIN_SIZE, f"{name}: 「{word}」 on page {page} prints at {size:.1f} pt"
 
 
-@pytest.mark.parametrize("name, period", [("scores", "2021年11月"), ("cases", "2021年11月")])
+@pytest.mark.parametrize("name, period", [("scores", "2021年11月"), ("cases", "2021年11月"), ("lights", "2021-11-30")])
 def test_every_page_has_a_footer_with_its_number_the_count_and_the_period(printed, name, period):
     _pdf, pages = printed[name]
     assert len(pages) > 1
@@ -135,3 +139,12 @@ def test_the_case_list_prints_its_chosen_columns_and_keeps_the_full_record(print
     full = sheet_pages(pages, "完整记录")
     assert full and "问题描述" in "".join(p.text for p in full)
     assert page_fonts(pdf, 1) == page_fonts(pdf, listed[-1].number)
+
+
+def test_the_overdue_lights_print_readable_used_time(printed):
+    pdf, pages = printed["lights"]
+    text = "".join(p.text for p in pages)
+    assert "超期" in text and "个工作日" in text and "%" in text
+    for page in pages[1:]:
+        assert "处置单位案件编号小类" in header_text(page)
+    assert page_fonts(pdf, 1) == page_fonts(pdf, len(pages))

@@ -25,8 +25,8 @@ def test_overdue_page_groups_lights_by_unit_and_exports(make_window, demo_copy, 
     page.export.click()
     settle(window)
     ws = load_workbook(out).active
-    assert ws.max_row == len(page.lights) + 2
-    assert {ws.cell(r, 6).value for r in range(3, ws.max_row + 1)} <= {"绿灯", "黄灯", "红灯"}
+    assert ws.max_row == len(page.lights) + 3  # title, legend, header
+    assert {ws.cell(r, 8).value for r in range(4, ws.max_row + 1)} <= {"绿灯", "黄灯", "红灯"}
 
 
 def test_overdue_tree_fills_in_steps_and_a_newer_result_replaces_an_unfinished_one(make_window, demo_copy, qtbot):
