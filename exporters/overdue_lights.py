@@ -15,12 +15,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import WriteOnlyCell
+from openpyxl.styles import Alignment
 
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
     BORDER,
-    CENTER,
     LINE_HEIGHT,
     TITLE_FONT,
     WRAP,
@@ -34,10 +34,11 @@ from models.overdue import LIGHT_ORDER, CaseLight, used_time_text
 from models.workcalendar import parse_ts
 
 HEADERS = ("处置单位", "案件编号", "小类", "派遣时间", "处置截止时间", "已用时限", "超期情况", "亮灯", "严重超期")
-WIDTHS = (19, 16, 13, 14, 14, 8, 16, 6, 6)  # fits A4 landscape at 100 % (xlsx_common.PAGE_UNITS)
+WIDTHS = (19, 15, 13, 14, 14, 8, 15, 6, 8)  # fits A4 landscape at 100 % (xlsx_common.PAGE_UNITS)
 TIME_FORMAT = "yy-mm-dd hh:mm"
 SHARE_FORMAT = "0%"
 HEADER_ROW = 3
+TOP_CENTER = Alignment(horizontal="center", vertical="top")  # in line with the wrapped text cells beside
 
 
 def write_lights(lights: Iterable[CaseLight], path: Path, *, as_of: str) -> int:
@@ -100,7 +101,7 @@ def _cell(ws, value, *, number_format: str | None = None, centred: bool = False,
     cell.font = BODY_FONT
     if wrap:
         cell.border = BORDER
-        cell.alignment = CENTER if centred else WRAP
+        cell.alignment = TOP_CENTER if centred else WRAP
     if number_format:
         cell.number_format = number_format
     return cell

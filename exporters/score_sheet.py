@@ -87,9 +87,9 @@ DETAIL_WIDTHS = {1: 8, 2: 14, 3: 7, 4: 9, 5: 6, 6: 20, 7: 5, 8: 41}
 CASE_SIZE = 9  # points: case numbers are digits, legible at 9 pt, and a month's lists take fewer pages
 # Case numbers are separated by spaces: LibreOffice breaks a line inside a number after a bare "、".
 CASE_SEPARATOR = " "
-CASE_LINES_PER_ROW = 12  # a row cannot be split across pages: longer lists continue below, and rows pack pages
-# the fixed columns, then each group: 评价范围 and 9 counts at 7, 5 rates at 8 and the score columns at 7
-INDICATOR_WIDTHS = {1: 9, 2: 24, 3: 9} | dict.fromkeys(range(4, 13), 7) | dict.fromkeys(range(13, 18), 8)
+CASE_LINES_PER_ROW = 8  # a row cannot be split across pages: longer lists continue below, and rows pack pages
+# the fixed columns, then each group: 评价范围 (12) and 9 counts at 7; 5 rates at 8 and the score columns at 7
+INDICATOR_WIDTHS = {1: 9, 2: 24, 3: 12} | dict.fromkeys(range(4, 13), 7) | dict.fromkeys(range(13, 18), 8)
 INDICATOR_WIDTHS |= dict.fromkeys(range(18, 22), 7)
 RESULT_UNIT_WIDTH = 42  # longer unit names wrap: the table stays one A4 page wide at 100 %
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 import main
-from exporters.score_sheet import CASE_SIZE, write_score_sheet
+from exporters.score_sheet import CASE_LINES_PER_ROW, CASE_SIZE, write_score_sheet
 from exporters.xlsx_common import (
     FONT_NAME,
     LINE_HEIGHT,
@@ -237,9 +237,12 @@ def test_detail_and_about_rows_are_tall_enough_for_their_wrapped_text(db, tmp_pa
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "按期结案率")
     assert ws.cell(row, 7).value == 40
     needed = wrapped_lines(ws.cell(row, 8).value, ws.column_dimensions["H"].width, CASE_SIZE)
-    assert needed >= 10
+    assert needed == CASE_LINES_PER_ROW  # the 40 numbers fill one row, then continue on the next
     assert ws.row_dimensions[row].height == min(MAX_ROW_HEIGHT, needed * line_height(CASE_SIZE) + 2)
     assert ws.cell(row, 8).alignment.wrap_text and ws.cell(row, 1).alignment.vertical == "top"
+    assert ws.cell(row + 1, 4).value == "按期结案率（续）" and ws.cell(row + 1, 5).value is None
+    listed = (ws.cell(row, 8).value + " " + ws.cell(row + 1, 8).value).split()
+    assert listed == [f"20211105{i:04d}" for i in range(40)]
 
     about = wb["说明"]
     described = next(r for r in range(2, about.max_row + 1) if about.cell(r, 1).value == "规则说明")
