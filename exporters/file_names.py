@@ -2,14 +2,14 @@
 
 Why one: the office files the workbooks by name; the same export must get the same name whichever way it
 was made, with its period in it and nothing Windows forbids (a chart titled 部件 / 事件 would otherwise
-become a folder 部件 and a file 事件.png).
+become a folder 部件 and a file 事件.png). Light to import (no openpyxl): the GUI's pages use it at start-up.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from exporters.xlsx_common import safe_file_part
+from exporters.saving import safe_file_name
 from models.periods import Period
 
 # what is exported → the first word of its file name
@@ -21,6 +21,7 @@ TITLES = {
     "stats": "运行统计",
     "rejected": "被拒行",
 }
+PART_LIMIT = 40  # characters of one part: a long search text or unit name keeps the name usable
 SUFFIXES = {"scores": ".xlsx", "cases": ".xlsx", "lights": ".xlsx", "bulletin": ".txt", "stats": ".txt"}
 
 
@@ -44,4 +45,4 @@ def export_file_name(
         moment = as_of if isinstance(as_of, datetime) else datetime.fromisoformat(str(as_of))
         parts.append(f"截至{moment:%Y-%m-%d}")
     parts += [d for d in details if d]
-    return "_".join(safe_file_part(p) for p in parts) + (suffix or SUFFIXES.get(what, ".xlsx"))
+    return "_".join(safe_file_name(p)[:PART_LIMIT] for p in parts) + (suffix or SUFFIXES.get(what, ".xlsx"))

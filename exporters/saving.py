@@ -27,7 +27,7 @@ class ExportError(UserFacingError):
 def safe_file_name(name: str) -> str:
     """A suggested file name without the characters Windows forbids (a chart titled 部件 / 事件 would
     otherwise name a folder 部件 and a file 事件.png)."""
-    cleaned = re.sub(r'\s*[\\/:*?"<>|]+\s*', "_", name).strip(" .")
+    cleaned = re.sub(r'\s*[\\/:*?"<>|\x00-\x1f]+\s*', "_", name).strip(" .")
     return cleaned if cleaned.strip("_") else "导出"
 
 

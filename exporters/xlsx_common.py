@@ -271,9 +271,3 @@ def header_cells(ws, labels: list[str]) -> list[WriteOnlyCell]:
         cell.border = BORDER
         out.append(cell)
     return out
-
-
-def safe_file_part(text: str, limit: int = 40) -> str:
-    """A piece of a suggested file name that is valid on Windows ("部件 / 事件" → "部件_事件", never a folder)."""
-    cleaned = re.sub(r'\s*[\\/:*?"<>|\x00-\x1f]+\s*', "_", text).strip(" ._")
-    return cleaned[:limit] or "_"

@@ -108,3 +108,26 @@ def test_a_word_bulletin_that_cannot_be_written_keeps_the_preview_and_says_why(
     page.export_word(tmp_path / "通报.docx")
     qtbot.waitUntil(lambda: bool(shown), timeout=60000)
     assert "无法保存" in shown[0] and page.bulletin.toPlainText() == before and page.last_written is None
+
+
+def test_save_dialogs_suggest_the_names_the_cli_gives(make_window, demo_copy, qtbot, monkeypatch):
+    """One function names exported files (exporters.file_names): the GUI suggests what `-o FOLDER` writes."""
+    from exporters.case_list import CaseFilter
+    from exporters.file_names import export_file_name
+    from ui import dialogs
+
+    suggested: list[str] = []
+    monkeypatch.setattr(dialogs, "save_file", lambda parent, title, name, filters: suggested.append(name))
+    window = make_window(demo_copy)
+    page = window.exports
+    window.show_page(window.pages.index(page))
+    period = window.ctx.period
+    page.export_scores()
+    page.figure.setCurrentIndex(page.figure.findData("closed"))
+    page.unit.setText("芗城区城市管理局")
+    page.export_cases()
+    assert suggested == [
+        export_file_name("scores", period),  # `export scores -o FOLDER`
+        CaseFilter(figure="closed", unit="芗城区城市管理局").file_name(period),  # `export cases -o FOLDER`
+    ]
+    assert suggested[1] == f"案件清单_{period.label}_结案_芗城区城市管理局.xlsx"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exporters.file_names import export_file_name
 from models.errors import UserFacingError
 from models.indicators import FIGURE_LABELS, OFFERED_FIGURES
 from models.periods import Period
@@ -181,7 +182,8 @@ class ExportsPage(Page):
 
     def export_scores(self, path: Path | None = None) -> None:
         period = self.ctx.period
-        path = path or dialogs.save_file(self, self.tr("导出评分表"), f"绩效评价-{period.label}.xlsx", "Excel (*.xlsx)")
+        name = export_file_name("scores", period)
+        path = path or dialogs.save_file(self, self.tr("导出评分表"), name, "Excel (*.xlsx)")
         if path:
             self.ctx.run(score_sheet_job, period, Path(path), self._rules(), on_done=self._done, on_error=self.fail)
 
@@ -195,9 +197,10 @@ class ExportsPage(Page):
 
     def export_cases(self, path: Path | None = None) -> None:
         period = self.ctx.period
-        path = path or dialogs.save_file(
-            self, self.tr("导出案件清单"), f"案件清单-{period.label}.xlsx", "Excel (*.xlsx)"
-        )
+        from exporters.case_list import CaseFilter  # openpyxl loads when the first export is made
+
+        name = CaseFilter(**self.case_filters()).file_name(period)
+        path = path or dialogs.save_file(self, self.tr("导出案件清单"), name, "Excel (*.xlsx)")
         if path:
             self.ctx.run(case_list_job, period, Path(path), self.case_filters(), on_done=self._done, on_error=self.fail)
 
@@ -273,9 +276,8 @@ class ExportsPage(Page):
         text = self.bulletin_text()
         if text is None:
             return
-        path = path or dialogs.save_file(
-            self, self.tr("保存通报"), f"通报-{self.ctx.period.label}.txt", self.tr("文本文件 (*.txt)")
-        )
+        name = export_file_name("bulletin", self.ctx.period)
+        path = path or dialogs.save_file(self, self.tr("保存通报"), name, self.tr("文本文件 (*.txt)"))
         if path:
             self.ctx.run(save_text_job, text, Path(path), on_done=self._done, on_error=self.fail)
 
@@ -285,9 +287,8 @@ class ExportsPage(Page):
         if key not in charts:
             return
         chart = charts[key]
-        path = path or dialogs.save_file(
-            self, self.tr("保存图表"), f"{chart.title}-{self.ctx.period.label}.png", "PNG (*.png)"
-        )
+        name = export_file_name(chart.title, self.ctx.period, suffix=".png")
+        path = path or dialogs.save_file(self, self.tr("保存图表"), name, "PNG (*.png)")
         if path:
             if chart.width() < 200:  # never shown yet: give it a slide-sized canvas
                 chart.resize(1200, 700)

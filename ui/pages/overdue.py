@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from exporters.file_names import export_file_name
 from models.indicators import resolve_as_of
 from models.overdue import LIGHT_ORDER, light_counts
 from ui import dialogs
@@ -204,7 +205,8 @@ class OverduePage(Page):
             return
         # the time the shown lights were judged at, not an edited 判断时刻 that was never recomputed
         as_of = (self.lights_as_of or self.as_of_value()).strftime("%Y-%m-%d %H:%M:%S")
-        path = dialogs.save_file(self, self.tr("导出超期预警"), f"超期预警-{as_of[:10]}.xlsx", "Excel (*.xlsx)")
+        name = export_file_name("lights", as_of=as_of)
+        path = dialogs.save_file(self, self.tr("导出超期预警"), name, "Excel (*.xlsx)")
         if path is None:
             return
         self.ctx.run(

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from exporters.file_names import export_file_name
 from exporters.rejected_rows import write_rejected_rows
 from models import browse
 from ui import dialogs
@@ -107,7 +108,8 @@ class HistoryPanel(QSplitter):
         if import_id is None:
             dialogs.info(self, self.tr("请先在导入记录中选择一次导入"))
             return
-        path = dialogs.save_file(self, self.tr("导出被拒行"), f"被拒行-{import_id}.csv", "CSV (*.csv)")
+        name = export_file_name("rejected", None, f"导入{import_id}", suffix=".csv")
+        path = dialogs.save_file(self, self.tr("导出被拒行"), name, "CSV (*.csv)")
         if path is not None:
             self.ctx.run(
                 write_rejected_rows,
