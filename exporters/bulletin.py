@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from exporters.file_names import export_file_name
 from exporters.score_sheet import category_label, unit_label
 from models.adjustments import adjustment_months, effective_adjustments
 from models.bulletin_settings import BulletinSettings, load_bulletin_settings
@@ -374,8 +375,8 @@ def render_text(doc: BulletinDocument) -> str:
 
 
 def suggest_file_name(period: Period) -> str:
-    """通报-2021-11.docx: the period in the name, so a month's file is found again."""
-    return f"通报-{period.label}.docx"
+    """通报_2021-11.docx: the period in the name, so a month's file is found again (exporters.file_names)."""
+    return export_file_name("bulletin", period, suffix=".docx")
 
 
 def render_bulletin(db, period: Period, rules=None, *, issued: date | None = None) -> str:

@@ -17,7 +17,7 @@ TITLES = {
     "scores": "处置单位绩效评价",
     "cases": "案件清单",
     "lights": "超期预警",
-    "bulletin": "绩效评价通报",
+    "bulletin": "通报",
     "stats": "运行统计",
     "rejected": "被拒行",
 }

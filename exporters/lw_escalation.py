@@ -13,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from exporters.file_names import export_file_name
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
@@ -136,4 +137,5 @@ def write_escalation(evaluation: LwEvaluation, path: Path) -> int:
 
 
 def suggest_file_name(as_of: datetime) -> str:
-    return f"两违严重超期清单_{as_of:%Y%m%d}.xlsx"
+    """两违严重超期清单_截至2021-12-31.xlsx (exporters.file_names: every export is named the same way)."""
+    return export_file_name("两违严重超期清单", as_of=as_of)

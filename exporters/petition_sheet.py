@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from exporters.file_names import export_file_name
 from exporters.petition_text import batch_name
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
@@ -239,4 +240,5 @@ def write_petition_sheet(batch: Batch, pieces: list[Piece], as_of: date, path: P
 
 
 def suggest_file_name(batch: int, as_of: date) -> str:
-    return f"督察信访{batch_name(batch)}办理情况_{as_of:%Y%m%d}.xlsx"
+    """督察信访第8批办理情况_截至2021-12-31.xlsx (exporters.file_names: every export is named the same way)."""
+    return export_file_name(f"督察信访{batch_name(batch)}办理情况", as_of=as_of)

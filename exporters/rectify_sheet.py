@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
+from exporters.file_names import export_file_name
 from exporters.score_sheet import save_workbook
 from exporters.xlsx_common import (
     BODY_FONT,
@@ -161,4 +162,5 @@ def write_rectify_sheet(rows: list[RectifyRow], as_of: date, path: Path) -> dict
 
 
 def suggest_file_name(as_of: date) -> str:
-    return f"创城回头看整改情况_{as_of:%Y%m%d}.xlsx"
+    """创城回头看整改情况_截至2021-12-31.xlsx (exporters.file_names: every export is named the same way)."""
+    return export_file_name("创城回头看整改情况", as_of=as_of)

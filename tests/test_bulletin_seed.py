@@ -90,7 +90,7 @@ def test_the_text_body_is_the_seed_word_for_word(seed_month, capsys):
 
 
 def test_the_word_body_is_the_seed_word_for_word_and_the_annex_holds_every_unit(seed_month, tmp_path, capsys):
-    out = tmp_path / "通报" / "通报-2021-11.docx"
+    out = tmp_path / "通报" / "通报_2021-11.docx"
     argv = ["--db", seed_month, "report", "--month", "2021-11", "--issued", "2021-12-13", "--docx", str(out)]
     assert main.main(argv) == 0
     assert capsys.readouterr().out == ""  # the document is the output; the text is printed only with -o
@@ -116,12 +116,12 @@ def test_the_docx_folder_form_uses_the_period_in_the_file_name(seed_month, tmp_p
     folder = tmp_path / "exports"
     folder.mkdir()
     assert main.main(["--db", seed_month, "report", "--month", "2021-11", "--docx", str(folder)]) == 0
-    assert [p.name for p in folder.iterdir()] == ["通报-2021-11.docx"]
+    assert [p.name for p in folder.iterdir()] == ["通报_2021-11.docx"]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="no LibreOffice")
 def test_libreoffice_prints_the_document_on_a4_with_the_body_and_the_annex(seed_month, tmp_path):
-    out = tmp_path / "通报-2021-11.docx"
+    out = tmp_path / "通报_2021-11.docx"
     argv = ["--db", seed_month, "report", "--month", "2021-11", "--issued", "2021-12-13", "--docx", str(out)]
     assert main.main(argv) == 0
     profile = (tmp_path / "lo_profile").as_uri()

@@ -99,7 +99,7 @@ def test_lw_overdue_lists_open_steps_most_used_first(store, capsys):
 def test_lw_export_escalation_into_a_folder(store, capsys, tmp_path):
     code, out, _ = run(capsys, "--db", store, "lw", "export", "escalation", "--as-of", AS_OF, "-o", f"{tmp_path}/")
     assert code == 0
-    path = tmp_path / "两违严重超期清单_20211231.xlsx"
+    path = tmp_path / "两违严重超期清单_截至2021-12-31.xlsx"
     assert out.strip() == f"已导出：{path}（严重超期环节 5 个）"
     ws = openpyxl.load_workbook(path).active
     assert [ws.cell(r, 2).value for r in range(4, 9)] == [

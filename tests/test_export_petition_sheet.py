@@ -25,7 +25,7 @@ def test_the_summary_sheet_holds_the_paragraph_the_table_and_the_follow_up(tmp_p
     batch, pieces = demo_batch8()
     path = tmp_path / suggest_file_name(8, DEC31)
     doc = write_petition_sheet(batch, pieces, DEC31, path)
-    assert path.name == "督察信访第八批办理情况_20211231.xlsx"
+    assert path.name == "督察信访第八批办理情况_截至2021-12-31.xlsx"
     assert (doc["pieces"], doc["duplicates"], doc["closed"], doc["closure_rate"]) == (17, 3, 9, "52.94")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["办理情况", "举报件清单"]

@@ -13,7 +13,7 @@ def test_names_carry_the_period_and_nothing_windows_forbids():
     nov = parse_label("2021-11")
     assert export_file_name("scores", nov) == "处置单位绩效评价_2021-11.xlsx"
     assert export_file_name("部件 / 事件", nov, suffix=".png") == "部件_事件_2021-11.png"  # not a folder 部件
-    assert export_file_name("bulletin", parse_label("2021-Q4")) == "绩效评价通报_2021-Q4.txt"
+    assert export_file_name("bulletin", parse_label("2021-Q4")) == "通报_2021-Q4.txt"
     days = parse_label("2021-11-01..2021-11-15")
     assert export_file_name("cases", days, "立案", None, "") == "案件清单_2021-11-01至2021-11-15_立案.xlsx"
     assert export_file_name("lights", as_of=datetime(2021, 11, 30, 17, 0)) == "超期预警_截至2021-11-30.xlsx"

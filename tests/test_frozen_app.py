@@ -88,7 +88,7 @@ def test_the_frozen_command_line_from_another_folder(app, frozen_demo, tmp_path)
     assert word.returncode == 0, word.stderr
     import docx
 
-    assert docx.Document(str(tmp_path / "通报" / "通报-2021-11.docx")).tables[0].rows[1].cells[0].text == "A类单位"
+    assert docx.Document(str(tmp_path / "通报" / "通报_2021-11.docx")).tables[0].rows[1].cells[0].text == "A类单位"
 
 
 def test_the_windowed_launcher_opens_the_console_and_draws_its_charts(app, frozen_demo, tmp_path):

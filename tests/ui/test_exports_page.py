@@ -82,8 +82,8 @@ def test_the_word_bulletin_takes_the_chosen_date_a_period_file_name_and_shows_it
     monkeypatch.setattr(dialogs, "save_file", save_file)
     page.word_btn.click()
     qtbot.waitUntil(lambda: page.last_written is not None, timeout=60000)
-    assert asked == [("通报-2021-11.docx", "Word 文档 (*.docx)")]
-    assert page.last_written == tmp_path / "word" / "通报-2021-11.docx"
+    assert asked == [("通报_2021-11.docx", "Word 文档 (*.docx)")]
+    assert page.last_written == tmp_path / "word" / "通报_2021-11.docx"
     preview = page.bulletin.toPlainText()
     assert "漳州市城市管理委员会办公室\n2021年12月13日" in preview  # the preview is the document's text
     paragraphs = [p.text for p in docx.Document(str(page.last_written)).paragraphs]
