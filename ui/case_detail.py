@@ -14,20 +14,21 @@ from PySide6.QtWidgets import (
 )
 
 from models import browse
+from models.labels import DEADLINE_SOURCE_LABELS, DISPOSED_SOURCE_LABELS
 from models.records import FIELD_LABELS
 
 
 def shown_value(field: str, value, empty: str = "") -> str:
-    """A stored value as the office reads it: 是/否 for 已作废, 导出文件 / 按处置时限计算 for the store's codes,
-    `empty` for no value."""
+    """A stored value as the office reads it: 是/否 for 已作废, 导出文件 / 按处置时限计算 / 按结案时间推定 for the
+    store's codes, `empty` for no value."""
     if value is None or value == "":
         return empty
     if field == "cancelled":
         return "是" if value in (1, True, "1") else "否"
     if field == "deadline_source":
-        from exporters.case_list import DEADLINE_SOURCE_LABELS
-
         return DEADLINE_SOURCE_LABELS.get(str(value), str(value))
+    if field == "disposed_source":  # 按结案时间推定: the export gave no 处置时间 (domain.md §4)
+        return DISPOSED_SOURCE_LABELS.get(str(value), str(value))
     return str(value)
 
 

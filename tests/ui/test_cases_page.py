@@ -139,6 +139,8 @@ def test_case_detail_shows_codes_and_empty_history_values_in_chinese(qtbot, tmp_
     fields = {dialog.fields.item(r, 0).text(): dialog.fields.item(r, 1).text() for r in range(dialog.fields.rowCount())}
     assert fields["已作废"] == "否"
     assert fields["截止时间来源"] == "按处置时限计算"
+    # closed without a 处置时间 column: disposed at its 结案时间, and the record says it was inferred
+    assert fields["处置时间来源"] == "按结案时间推定" and fields["处置结束时间"] == "2022-03-02 10:00:00"
     assert dialog.history.rowCount() == 1
     change = dialog.history.item(0, 2).text()
     assert "结案时间：（空）" in change and "当前阶段：处置中" in change
