@@ -108,6 +108,27 @@ def range_period(first: date, last: date) -> Period:
     return Period(f"{first.isoformat()}..{last.isoformat()}", "range", start, end)
 
 
+def of_kind(period: Period, kind: str, months_with_data: list[str] | tuple[str, ...] = ()) -> Period:
+    """The period of `kind` a user means when switching the period picker from `period`: the one around the
+    latest month of `period` that has data (2021-Q4 with data up to November → 2021-11), else around its last
+    month; a range keeps the period's dates."""
+    if kind == period.kind:
+        return period
+    if kind == "range":
+        return range_period(period.start.date(), period.last_moment.date())
+    months = period.months()
+    data = set(months_with_data)
+    anchor = next((m for m in reversed(months) if m.label in data), months[-1])
+    year, month = anchor.start.year, anchor.start.month
+    if kind == "month":
+        return anchor
+    if kind == "quarter":
+        return quarter_period(year, (month - 1) // 3 + 1)
+    if kind == "year":
+        return year_period(year)
+    raise ValueError(f"unknown period kind {kind}")
+
+
 def _check_year(year: str) -> int:
     if not YEARS[0] <= int(year) <= YEARS[1]:
         raise PeriodError(f"年份超出范围：{year}（应为 {YEARS[0]}–{YEARS[1]}）")

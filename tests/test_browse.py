@@ -83,3 +83,15 @@ def test_a_figures_cases_are_narrowed_by_the_browsers_filters(db):
     # a search and a stage narrow the figure's list; the query's period does not drop earlier-filed cases
     assert browse.figure_numbers(db, nov, "filed", browse.CaseQuery(period=nov, search="胜利路")) == ["C3"]
     assert browse.figure_numbers(db, nov, "filed", browse.CaseQuery(stage="没有这个阶段")) == []
+
+
+def test_months_with_cases_span_reported_and_filed_months_and_skip_cancelled(db):
+    _cases(db)
+    insert_cases(
+        db,
+        [
+            {"case_no": "R1", "reported_at": "2020-12-31 23:00:00"},  # accepted, never filed
+            {"case_no": "X1", "filed_at": "2022-03-01 09:00:00", "cancelled": True},
+        ],
+    )
+    assert browse.months_with_cases(db) == ["2020-12", "2021-10", "2021-11"]

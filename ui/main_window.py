@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         dialogs.warn(self, error_text(exc))
 
     def _startup(self, state: dict) -> None:
+        self.picker.months_with_data = list(state.get("months", []))
         if state.get("dashboard"):
             label, doc, trend_rows = state["dashboard"]
             self.ctx.prefetched[label] = (doc, trend_rows)

@@ -12,20 +12,22 @@ from collections.abc import Callable
 
 
 def startup_state(db, saved_label: str | None) -> dict:
-    """Is the store empty, and which period to open on (the saved one if it has cases, else the latest)."""
+    """Is the store empty, which period to open on (the saved one if it has cases, else the latest), and
+    the months with cases (where the period picker lands when its kind changes)."""
     from models import browse
     from models.periods import PeriodError, parse_label
 
     if not browse.has_cases(db):
-        return {"empty": True, "period": None}
+        return {"empty": True, "period": None, "months": []}
+    months = browse.months_with_cases(db)
     if saved_label:
         try:
             saved = parse_label(saved_label)
         except PeriodError:
             saved = None
         if saved is not None and browse.month_has_cases(db, saved):
-            return {"empty": False, "period": saved}
-    return {"empty": False, "period": browse.latest_case_month(db)}
+            return {"empty": False, "period": saved, "months": months}
+    return {"empty": False, "period": browse.latest_case_month(db), "months": months}
 
 
 def dashboard_data(db, period) -> tuple[dict, list[dict]]:

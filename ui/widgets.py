@@ -18,20 +18,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.periods import Period, month_period, parse_label, quarter_period, range_period, year_period
+from models.periods import Period, month_period, of_kind, parse_label, quarter_period, range_period, year_period
 
 REFUSED_COLOR = "#b8463e"  # text that says no: a refusal, a missing column
 OK_COLOR = "#2f6f3e"  # text that says ready
 
 
 class PeriodPicker(QWidget):
-    """Month / quarter / year / date range, with ◀ ▶ to step; emits `changed(Period)`."""
+    """Month / quarter / year / date range, with ◀ ▶ to step; emits `changed(Period)`.
+
+    Switching the kind keeps to the period shown: 2021-Q4 → 月 is the quarter's latest month with data
+    (`months_with_data`, set by the window), 2021-11 → 季度 is 2021-Q4."""
 
     changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._muted = False
+        self.months_with_data: list[str] = []
+        self._shown: Period | None = None  # the period last emitted (the kind combo has changed when asked)
         self.kind = QComboBox()
         self.kind.addItem(self.tr("月"), "month")
         self.kind.addItem(self.tr("季度"), "quarter")
@@ -95,7 +100,7 @@ class PeriodPicker(QWidget):
             self.last.setDate(QDate(last.year, last.month, last.day))
         finally:
             self._muted = False
-        self.changed.emit(self.period())
+        self._emit()
 
     def step(self, direction: int) -> None:
         period = self.period()
@@ -135,12 +140,17 @@ class PeriodPicker(QWidget):
     def _kind_changed(self) -> None:
         if self._muted:
             return
-        self._layout_for(combo_value(self.kind))
-        self._emit()
+        kind = combo_value(self.kind)
+        if self._shown is None:
+            self._layout_for(kind)
+            self._emit()
+            return
+        self.set_period(of_kind(self._shown, kind, self.months_with_data))
 
     def _emit(self) -> None:
         if not self._muted:
-            self.changed.emit(self.period())
+            self._shown = self.period()
+            self.changed.emit(self._shown)
 
 
 class Tile(QFrame):

@@ -128,6 +128,32 @@ def test_period_picker_steps_months_quarters_and_ranges(qtbot):
     assert seen[-1] == "2021-11-11..2021-11-20"
 
 
+def test_switching_the_period_kind_keeps_to_the_months_with_data(make_window, demo_copy):
+    """2021-Q4 → 月 lands on November (the quarter's last month with cases), not on month 4 of the spin box."""
+    window = make_window(demo_copy)
+    picker = window.picker
+    assert picker.months_with_data == ["2021-09", "2021-10", "2021-11"]
+
+    def switch(kind: str) -> str:
+        picker.kind.setCurrentIndex(picker.kind.findData(kind))
+        assert window.ctx.period == picker.period()
+        return picker.period().label
+
+    picker.set_period(parse_label("2021-Q4"))
+    assert switch("month") == "2021-11"
+    assert switch("quarter") == "2021-Q4"
+    assert switch("year") == "2021"
+    assert switch("month") == "2021-11"
+    picker.set_period(parse_label("2021-Q3"))
+    assert switch("month") == "2021-09"
+    picker.set_period(parse_label("2021-02"))
+    assert switch("quarter") == "2021-Q1"  # a quarter without data: its own last month, no jump
+    assert switch("month") == "2021-03"
+    assert switch("range") == "2021-03-01..2021-03-31"
+    picker.set_period(parse_label("2021-10-20..2021-12-10"))
+    assert switch("month") == "2021-11"
+
+
 def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_copy, qtbot):
     window = make_window(demo_copy)
     window.show_page(window.pages.index(window.dashboard))
