@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
@@ -17,6 +17,8 @@ from ui.figures import PALETTE, Bars, Trend
 from ui.fonts import app_font
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333333")
+
+NO_DATA = "暂无数据"
 
 
 class _Chart(QWidget):
@@ -26,6 +28,7 @@ class _Chart(QWidget):
         super().__init__(parent)
         self.scale = scale
         self.title = title
+        self.showing_empty = False
         self.font_ = app_font(scale)
         # no context menus: not used here, and building one per chart slows its construction
         self.plot = pg.PlotWidget(enableMenu=False)
@@ -60,6 +63,22 @@ class _Chart(QWidget):
     def index_at(self, point: QPointF) -> int | None:  # pragma: no cover - overridden
         return None
 
+    def _start(self, empty: bool) -> bool:
+        """Clear the plot for new content; without any, write 暂无数据 on a blank frame (no axes, so none of
+        the previous figures' ticks or pyqtgraph's 0–1 default). Returns whether there is something to draw."""
+        self.item.clear()
+        self.showing_empty = empty
+        for name in ("left", "bottom"):
+            self.item.showAxis(name, not empty)
+        if empty:
+            message = self._text(QCoreApplication.translate("charts", NO_DATA), color="#888888", anchor=(0.5, 0.5))
+            message.setFont(app_font(self.scale * 1.4))
+            message.setPos(0.5, 0.5)
+            self.item.addItem(message)
+            self.item.setXRange(0, 1, padding=0)
+            self.item.setYRange(0, 1, padding=0)
+        return not empty
+
     def save_png(self, path: Path) -> bool:
         """The chart as shown, through the exporters' save path (raises ExportError with the reason)."""
         from exporters.saving import write_file
@@ -90,12 +109,11 @@ class BarChart(_Chart):
         self.item.showGrid(x=horizontal, y=not horizontal, alpha=0.2)
 
     def set_data(self, bars: Bars) -> None:
-        self.item.clear()
         labels = bars.labels
         self.labels, self.values = list(labels), [int(v) for v in bars.values]
         n = len(self.values)
-        if not n:
-            self.item.getAxis("left" if self.horizontal else "bottom").setTicks([[]])
+        if not self._start(bars.empty):
+            self.labels, self.values = [], []
             return
         colors = list(bars.colors)
         colors += [PALETTE[0]] * (n - len(colors))  # pyqtgraph reads one brush per bar, unchecked
@@ -150,9 +168,10 @@ class TrendChart(_Chart):
         self.legend = self.item.addLegend(offset=(-10, -10), labelTextSize=f"{int(9 * scale)}pt")  # bottom right
 
     def set_data(self, trend: Trend) -> None:
-        self.item.clear()
         months, series = trend.months, trend.series
-        self.months = list(months)
+        self.months = [] if trend.empty else list(months)
+        if not self._start(trend.empty):
+            return
         xs = list(range(len(months)))
         top = 1
         for k, (name, values) in enumerate(series.items()):

@@ -44,6 +44,11 @@ class Bars:
     colors: list[str]
     value_texts: list[str] | None = None  # None: the count, with thousands separators
 
+    @property
+    def empty(self) -> bool:
+        """Nothing to draw: the chart says 暂无数据 instead of an empty frame with 0.2–0.8 ticks."""
+        return not any(self.values)
+
 
 @dataclass(frozen=True)
 class Trend:
@@ -51,6 +56,10 @@ class Trend:
 
     months: list[str]
     series: dict[str, list[int | None]]
+
+    @property
+    def empty(self) -> bool:
+        return not any(v for values in self.series.values() for v in values if v is not None)
 
 
 def tile_value(doc: dict, key: str, is_rate: bool) -> str:

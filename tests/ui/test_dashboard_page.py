@@ -44,3 +44,33 @@ def test_dashboard_charts_follow_quick_period_changes_to_the_last_one(make_windo
     assert window._dashboard_charts()["kinds"].values == [v + 1 for v in october[1]] and dash.charts_ready
     dash.sources.clicked.emit(0)
     assert opened == [f"2021-10 受理 · {dash.sources.labels[0]}"]
+
+
+def test_a_month_without_cases_shows_no_data_on_every_chart(make_window, demo_copy, qtbot):
+    """No figures: each chart says 暂无数据 on a blank frame, not the previous month's axes or 0.2–0.8 ticks."""
+    import pyqtgraph as pg
+
+    from models.periods import month_period
+
+    window = make_window(demo_copy)
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.charts_ready, timeout=30000)
+
+    def empty(chart) -> bool:
+        texts = [i.toPlainText() for i in chart.item.items if isinstance(i, pg.TextItem)]
+        axes = chart.item.getAxis("left").isVisible() or chart.item.getAxis("bottom").isVisible()
+        return chart.showing_empty and texts == ["暂无数据"] and not axes
+
+    window._set_period(month_period(2021, 12))
+    qtbot.waitUntil(lambda: dash.doc["period"] == "2021-12" and dash.charts_ready, timeout=30000)
+    assert [key for key, chart in dash.charts.items() if empty(chart)] == [k for k in dash.charts if k != "trend"]
+    assert dash.channels.labels == [] and dash.trend.months == ["2021-09", "2021-10", "2021-11", "2021-12"]
+    window._set_period(month_period(2023, 6))  # nothing in the twelve months either
+    qtbot.waitUntil(lambda: dash.doc["period"] == "2023-06" and dash.charts_ready, timeout=30000)
+    assert all(empty(chart) for chart in dash.charts.values()) and dash.trend.months == []
+    window._set_period(month_period(2021, 11))
+    qtbot.waitUntil(lambda: dash.doc["period"] == "2021-11" and dash.charts_ready, timeout=30000)
+    for key, chart in dash.charts.items():
+        assert not chart.showing_empty and chart.item.getAxis("left").isVisible(), key
+    assert dash.kinds.values == [1121, 6256]
