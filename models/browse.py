@@ -33,6 +33,9 @@ LIST_COLUMNS: tuple[str, ...] = (
     "description",
 )
 
+# The names the statistics give a blank source or channel (models.stats): a filter on one selects the blanks.
+UNNAMED = {"source": "未注明来源", "channel": "未注明渠道"}
+
 # Which timestamp a period filter applies to.
 DATE_FIELDS = ("filed_at", "reported_at")  # both indexed
 
@@ -75,7 +78,9 @@ def _where(q: CaseQuery) -> tuple[str, list]:
         params += list(q.units)
     for column in ("source", "channel", "kind", "minor", "stage"):
         value = getattr(q, column)
-        if value:
+        if value and value == UNNAMED.get(column):
+            clauses.append(f"{column} IS NULL")
+        elif value:
             clauses.append(f"{column} = ?")
             params.append(value)
     if q.search:

@@ -95,3 +95,22 @@ def test_months_with_cases_span_reported_and_filed_months_and_skip_cancelled(db)
         ],
     )
     assert browse.months_with_cases(db) == ["2020-12", "2021-10", "2021-11"]
+
+
+def test_a_filter_on_the_unnamed_channel_or_source_selects_the_blank_ones(db):
+    from models import stats
+
+    assert browse.UNNAMED == {"source": stats.UNKNOWN_SOURCE, "channel": stats.UNKNOWN_CHANNEL}
+    reported = "2021-11-02 08:00:00"
+    insert_cases(
+        db,
+        [
+            {"case_no": "A1", "reported_at": reported, "source": "信息采集"},
+            {"case_no": "A2", "reported_at": reported, "source": "信息采集", "channel": "网格巡查采集"},
+            {"case_no": "A3", "reported_at": reported},
+        ],
+    )
+    q = browse.CaseQuery(period=parse_label("2021-11"), date_field="reported_at", channel="未注明渠道")
+    assert browse.matching_numbers(db, q) == ["A1", "A3"]
+    assert browse.matching_numbers(db, browse.CaseQuery(channel="未注明渠道", source="信息采集")) == ["A1"]
+    assert browse.matching_numbers(db, browse.CaseQuery(source="未注明来源")) == ["A3"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from ui.figures import PALETTE, Bars, Trend
@@ -99,21 +99,30 @@ class _Chart(QWidget):
 
 
 class BarChart(_Chart):
-    """Bars with a count label each. Horizontal charts list the first item at the top (rank order)."""
+    """Bars with a count label each. Horizontal charts list the first item at the top (rank order).
+
+    Long labels (信息采集员自行简易处置, census names) wrap onto lines that fit the chart's width instead of
+    being cut; a horizontal chart asks for the height its wrapped rows need (the page scrolls). Colours that
+    stand for something (受理渠道: the source) get a legend."""
 
     def __init__(self, title: str, parent: QWidget | None = None, *, horizontal: bool = False, scale: float = 1.0):
         super().__init__(title, parent, scale)
         self.horizontal = horizontal
         self.labels: list[str] = []
         self.values: list[int] = []
+        self.keys: list = []  # what a click on each bar selects (Bars.keys, else the labels)
+        self.legend = None
         self.item.showGrid(x=horizontal, y=not horizontal, alpha=0.2)
 
     def set_data(self, bars: Bars) -> None:
         labels = bars.labels
         self.labels, self.values = list(labels), [int(v) for v in bars.values]
+        self.keys = list(bars.keys) if bars.keys is not None else list(labels)
         n = len(self.values)
+        self._set_legend(bars.legend if not bars.empty else ())
         if not self._start(bars.empty):
             self.labels, self.values = [], []
+            self.setMinimumHeight(0)
             return
         colors = list(bars.colors)
         colors += [PALETTE[0]] * (n - len(colors))  # pyqtgraph reads one brush per bar, unchecked
@@ -129,7 +138,6 @@ class BarChart(_Chart):
                 label = self._text(" " + t, anchor=(0, 0.5))
                 label.setPos(v, y)
                 self.item.addItem(label)
-            self.item.getAxis("left").setTicks([[(y, _short(lab)) for y, lab in zip(ys, labels, strict=True)]])
             self.item.getAxis("bottom").setTicks(None)
             self.item.setXRange(0, top * 1.35, padding=0)
             self.item.setYRange(-0.6, n - 0.4, padding=0)
@@ -140,10 +148,52 @@ class BarChart(_Chart):
                 label = self._text(t, anchor=(0.5, 1))
                 label.setPos(x, v)
                 self.item.addItem(label)
-            self.item.getAxis("bottom").setTicks([[(x, _short(lab)) for x, lab in zip(positions, labels, strict=True)]])
             self.item.getAxis("left").setTicks(None)
             self.item.setYRange(0, top * 1.18, padding=0)
             self.item.setXRange(-0.6, n - 0.4, padding=0)
+        self._label_axis()
+
+    def _set_legend(self, entries) -> None:
+        if self.legend is None and not entries:
+            return
+        if self.legend is None:
+            self.legend = self.item.addLegend(offset=(-10, -10), labelTextSize=f"{int(9 * self.scale)}pt")
+        self.legend.clear()
+        for name, color in entries:
+            sample = pg.BarGraphItem(x=[0], height=[1], width=1, brush=pg.mkBrush(QColor(color)), pen=None)
+            self.legend.addItem(sample, name)
+        self.legend.setVisible(bool(entries))
+
+    def tick_labels(self) -> list[str]:
+        """The category axis' labels as drawn (wrapped to the chart's current width)."""
+        return [_wrap(label, self._line_chars()) for label in self.labels]
+
+    def _line_chars(self) -> int:
+        """Characters per label line: a horizontal chart gives its labels a third of its width; a vertical
+        one, each bar's share of the width."""
+        char = QFontMetrics(self.font_).horizontalAdvance("汉")
+        width = max(self.width(), 300 * self.scale)
+        room = width * 0.34 if self.horizontal else width * 0.85 / max(len(self.labels), 1)
+        return max(4, int(room // char))
+
+    def _label_axis(self) -> None:
+        n = len(self.labels)
+        if not n:
+            return
+        texts = self.tick_labels()
+        if self.horizontal:
+            self.item.getAxis("left").setTicks([list(zip(range(n - 1, -1, -1), texts, strict=True))])
+            lines = max(t.count("\n") + 1 for t in texts)
+            line = QFontMetrics(self.font_).height()
+            # every row as tall as the tallest wrapped label, plus the title and the value axis
+            self.setMinimumHeight(int(n * (lines * line + 4 * self.scale) + 4 * line))
+        else:
+            self.item.getAxis("bottom").setTicks([list(enumerate(texts))])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._label_axis()
 
     def index_at(self, point: QPointF) -> int | None:
         n = len(self.values)
@@ -208,6 +258,39 @@ def make_chart(title: str, horizontal: bool | None, scale: float = 1.0) -> BarCh
     return BarChart(title, horizontal=horizontal, scale=scale)
 
 
-def _short(label: str, limit: int = 9) -> str:
-    """Axis labels stay readable: long census names (主城区相关企业（大型商超、市场等）普查) are cut."""
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _wrap(label: str, width: int) -> str:
+    """The label on as few lines of at most `width` characters as it needs, the lines of even length. A break
+    prefers the edge of a number or Latin word, or the end of a clause (12319｜城管服务热线, 大型商超、｜市场),
+    never splits a number or starts a line with closing punctuation."""
+    if len(label) <= width:
+        return label
+    count = -(-len(label) // width)
+    size = -(-len(label) // count)
+    lines, start = [], 0
+    while len(label) - start > width:
+        cut = min(
+            range(start + max(1, size - 2), min(start + width, len(label) - 1) + 1),
+            key=lambda c: (_break_cost(label, c), abs(c - start - size)),
+        )
+        lines.append(label[start:cut])
+        start = cut
+    lines.append(label[start:])
+    return "\n".join(lines)
+
+
+def _break_cost(label: str, cut: int) -> int:
+    """How bad breaking `label` before position `cut` reads: 0 at a script edge, after a clause's end or before
+    a bracket, 1 between two Chinese characters, 3 inside a bracket's edge or before closing punctuation, 4
+    inside a number or Latin word."""
+    left, right = label[cut - 1], label[cut]
+    if _joined(left, right):
+        return 4
+    if right in "）)、，,。；;：:" or left in "（(":
+        return 3
+    if left.isascii() != right.isascii() or left in "、，,；;）)" or right in "（(":
+        return 0
+    return 1
+
+
+def _joined(left: str, right: str) -> bool:
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()

@@ -6,6 +6,7 @@ pyqtgraph here: the figures are prepared before ui.charts (and pyqtgraph) is imp
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 # Chart colours (bars, series).
@@ -43,6 +44,8 @@ class Bars:
     values: list[int]
     colors: list[str]
     value_texts: list[str] | None = None  # None: the count, with thousands separators
+    legend: tuple[tuple[str, str], ...] = ()  # (name, colour) when the colours stand for something
+    keys: list | None = None  # what a click on each bar selects, when not its label
 
     @property
     def empty(self) -> bool:
@@ -80,6 +83,8 @@ def chart_data(doc: dict, trend_rows: list[dict]) -> dict[str, Bars | Trend]:
         ((c["name"], c["count"], s["name"]) for s in sources for c in s.get("channels", [])),
         key=lambda t: (-t[1], t[0]),
     )
+    # a channel name under two sources (未注明渠道 of 信息采集 and of 公众举报) would read as two equal bars
+    repeated = {name for name, n in Counter(c[0] for c in channels).items() if n > 1}
     kinds = doc.get("kinds") or []
     limits = {"部件": int(defs.get("top_parts", 6)), "事件": int(defs.get("top_events", 8))}
 
@@ -98,7 +103,13 @@ def chart_data(doc: dict, trend_rows: list[dict]) -> dict[str, Bars | Trend]:
         "sources": Bars(
             [s["name"] for s in sources], [s["count"] for s in sources], [source_color[s["name"]] for s in sources]
         ),
-        "channels": Bars([c[0] for c in channels], [c[1] for c in channels], [source_color[c[2]] for c in channels]),
+        "channels": Bars(
+            [f"{name}（{source}）" if name in repeated else name for name, _count, source in channels],
+            [c[1] for c in channels],
+            [source_color[c[2]] for c in channels],
+            keys=[(name, source if name in repeated else None) for name, _count, source in channels],
+            legend=tuple((s["name"], source_color[s["name"]]) for s in sources if s.get("channels")),
+        ),
         "kinds": Bars(
             [k["name"] for k in kinds],
             [k["count"] for k in kinds],

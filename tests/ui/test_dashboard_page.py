@@ -41,7 +41,7 @@ def test_dashboard_charts_follow_quick_period_changes_to_the_last_one(make_windo
     dash.show_data(dict(dash.doc, kinds=kinds), dash.trend_rows)
     dash.sources.clicked.emit(0)
     assert opened == []
-    assert window._dashboard_charts()["kinds"].values == [v + 1 for v in october[1]] and dash.charts_ready
+    assert dash.finish_charts()["kinds"].values == [v + 1 for v in october[1]] and dash.charts_ready
     dash.sources.clicked.emit(0)
     assert opened == [f"2021-10 受理 · {dash.sources.labels[0]}"]
 
@@ -74,3 +74,57 @@ def test_a_month_without_cases_shows_no_data_on_every_chart(make_window, demo_co
     for key, chart in dash.charts.items():
         assert not chart.showing_empty and chart.item.getAxis("left").isVisible(), key
     assert dash.kinds.values == [1121, 6256]
+
+
+def test_channel_labels_wrap_whole_with_a_legend_and_rows_that_do_not_overlap(make_window, demo_copy, qtbot):
+    """受理渠道 at 1366×768: every label whole (wrapped, never cut with …), each row tall enough for its
+    lines, and a legend naming what the bar colours stand for (the source)."""
+    from PySide6.QtGui import QFontMetrics
+
+    window = make_window(demo_copy)
+    window.resize(1366, 768)
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.charts_ready, timeout=30000)
+    chart = dash.channels
+    qtbot.waitUntil(lambda: chart.isVisible() and chart.width() > 300, timeout=5000)
+    shown = chart.tick_labels()
+    assert [s.replace("\n", "") for s in shown] == chart.labels and not any("…" in s for s in shown)
+    assert "信息采集员自行简易处置" in chart.labels and "主城区相关企业（大型商超、市场等）普查" in chart.labels
+    assert any("\n" in s for s in shown)  # the long ones did wrap
+    assert "12319城管服务热线" in chart.labels and "12319\n城管服务热线" in shown  # no split number
+    lines = max(s.count("\n") + 1 for s in shown)
+    row_pitch = chart.item.vb.height() / len(shown)
+    assert row_pitch >= lines * QFontMetrics(chart.font_).height()
+    legend = [label.text for _sample, label in chart.legend.items]
+    assert legend == ["信息采集", "公众举报", "专项普查"] and chart.legend.isVisible()
+    assert dash.sources.legend is None  # the sources chart names its bars itself
+
+
+def test_a_blank_channel_under_two_sources_reads_as_two_bars_and_opens_its_own_cases(make_window, tmp_path, qtbot):
+    from models.store import open_db
+    from tests.conftest import insert_cases
+
+    path = tmp_path / "plain.db"
+    db = open_db(path)
+    base = {"reported_at": "2021-11-02 08:00:00", "kind": "事件", "unit": "市城市管理局"}
+    insert_cases(
+        db,
+        [{**base, "case_no": f"A{i}", "source": "信息采集"} for i in range(3)]
+        + [{**base, "case_no": f"B{i}", "source": "公众举报"} for i in range(2)]
+        + [{**base, "case_no": "C0", "source": "公众举报", "channel": "12345热线"}],
+    )
+    db.conn.close()
+    window = make_window(path)
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.charts_ready, timeout=30000)
+    assert dash.channels.labels == ["未注明渠道（信息采集）", "未注明渠道（公众举报）", "12345热线"]
+    assert dash.channels.values == [3, 2, 1]
+    dash.channels.clicked.emit(1)
+    cases = window.cases
+    qtbot.waitUntil(lambda: cases.count.text() == "共 2 件", timeout=10000)
+    assert sorted(cases.model.case_no(r) for r in range(cases.model.rowCount())) == ["B0", "B1"]
+    assert "未注明渠道（公众举报）" in cases.banner.text()
+    dash.channels.clicked.emit(2)
+    qtbot.waitUntil(lambda: cases.count.text() == "共 1 件", timeout=10000)

@@ -197,9 +197,10 @@ class DashboardPage(Page):
         self.ctx.open_cases.emit(query, self.tr("{0} 受理 · {1}").format(self.ctx.period.label, name))
 
     def _channel_clicked(self, index: int) -> None:
-        name = self.channels.labels[index]
-        query = browse.CaseQuery(period=self.ctx.period, date_field="reported_at", channel=name)
-        self.ctx.open_cases.emit(query, self.tr("{0} 受理 · {1}").format(self.ctx.period.label, name))
+        channel, source = self.channels.keys[index]  # the source only where the channel's name is not enough
+        query = browse.CaseQuery(period=self.ctx.period, date_field="reported_at", source=source, channel=channel)
+        label = self.channels.labels[index]
+        self.ctx.open_cases.emit(query, self.tr("{0} 受理 · {1}").format(self.ctx.period.label, label))
 
     def _kind_clicked(self, index: int) -> None:
         kind = self.kinds.labels[index]
