@@ -81,16 +81,7 @@ class _Chart(QWidget):
 
     def save_png(self, path: Path) -> bool:
         """The chart as shown, through the exporters' save path (raises ExportError with the reason)."""
-        from exporters.saving import write_file
-
-        image = self.grab()
-
-        def write(temp: Path) -> None:
-            if not image.save(str(temp), "PNG"):
-                raise OSError(0, "图片编码失败")
-
-        write_file(path, write)
-        return True
+        return save_image(self.grab().toImage(), path)
 
     def _text(self, text: str, color: str = "#222222", anchor=(0, 0.5)) -> pg.TextItem:
         item = pg.TextItem(text, color=color, anchor=anchor)
@@ -251,6 +242,18 @@ class TrendChart(_Chart):
         return i if 0 <= i < len(self.months) else None
 
 
+def save_image(image, path: Path) -> bool:
+    """A QImage as PNG through the exporters' one save path (raises ExportError naming the reason)."""
+    from exporters.saving import write_file
+
+    def write(temp: Path) -> None:
+        if not image.save(str(temp), "PNG"):
+            raise OSError(0, "图片编码失败")
+
+    write_file(path, write)
+    return True
+
+
 def make_chart(title: str, horizontal: bool | None, scale: float = 1.0) -> BarChart | TrendChart:
     """One chart of ui.figures.CHART_SPECS: bars (horizontal or not), or the trend when None."""
     if horizontal is None:
@@ -294,3 +297,27 @@ def _break_cost(label: str, cut: int) -> int:
 
 def _joined(left: str, right: str) -> bool:
     return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
+
+
+SLIDE_SIZE = (1920, 1080)
+SLIDE_SCALE = 1.8  # meeting mode's type size: a 1080p slide read from the back of a room
+
+
+def slide_image(title: str, horizontal: bool | None, data: Bars | Trend, size: tuple[int, int] = SLIDE_SIZE):
+    """One chart as a 1920×1080 slide image (QImage) with its title, drawn at meeting-mode size off screen."""
+    chart = make_chart(title, horizontal, SLIDE_SCALE)
+    chart.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    chart.setStyleSheet("background: white")
+    chart.layout().setContentsMargins(48, 32, 64, 32)
+    chart.resize(*size)
+    chart.show()  # laid out as shown (axes sized to their labels), never on screen
+    chart.set_data(data)
+    chart.resize(*size)
+    # the first paint measures the tick labels and widens the axes; the layout that follows, then a second
+    # paint, draws them
+    chart.grab()
+    QCoreApplication.processEvents()
+    image = chart.grab().toImage()
+    chart.close()
+    chart.deleteLater()
+    return image

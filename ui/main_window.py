@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self.lw = LwPage(self.ctx)
         self.petitions = PetitionsPage(self.ctx)
         self.rectify = RectifyPage(self.ctx)
-        self.exports = ExportsPage(self.ctx, charts=self._dashboard_charts, rules=self.scores.rule_set)
+        self.exports = ExportsPage(self.ctx, rules=self.scores.rule_set)
         self.settings_page = SettingsPage(self.ctx)
         # the names are what the window settings save (a page's place in the list may change between releases)
         self.page_names: dict[str, Page] = {
@@ -222,9 +222,6 @@ class MainWindow(QMainWindow):
         self.imports.imported.connect(self._after_import)
 
         self._restore()
-
-    def _dashboard_charts(self) -> dict:
-        return self.dashboard.finish_charts()
 
     # ------------------------------------------------------------ persistence
     def _restore(self) -> None:

@@ -34,7 +34,30 @@ def test_exports_page_writes_bulletin_case_list_and_chart_png(make_window, demo_
     from PySide6.QtGui import QImage
 
     image = QImage(str(tmp_path / "chart.png"))
-    assert image.width() > 200 and image.height() > 150
+    assert (image.width(), image.height()) == (1920, 1080)  # a slide, not the 387×294 chart on the page
+    assert page.slide_title("top_events", window.ctx.period) == "2021年11月 高发事件小类"
+
+
+def test_a_chart_image_of_a_period_the_dashboard_does_not_show_is_drawn_from_its_own_figures(
+    make_window, demo_copy, qtbot, tmp_path, monkeypatch
+):
+    from models.periods import month_period
+    from ui import charts
+
+    window = make_window(demo_copy)
+    page = window.exports
+    window.show_page(window.pages.index(page))
+    window._set_period(month_period(2021, 10))  # the dashboard is not shown: its figures are still November's
+    settle(window)
+    drawn = []
+    real = charts.slide_image
+    monkeypatch.setattr(charts, "slide_image", lambda *a, **k: drawn.append(a) or real(*a, **k))
+    page.chart.setCurrentIndex(page.chart.findData("kinds"))
+    page.export_png(tmp_path / "kinds.png")
+    qtbot.waitUntil(lambda: page.last_written == tmp_path / "kinds.png", timeout=30000)
+    title, horizontal, bars = drawn[0]
+    assert title == "2021年10月 部件 / 事件" and horizontal is False
+    assert bars.labels == ["部件", "事件"] and sum(bars.values) != 1121 + 6256  # October's, not November's
 
 
 def test_copying_or_saving_a_bulletin_that_is_not_there_yet_says_so(make_window, demo_copy, qtbot, script, tmp_path):

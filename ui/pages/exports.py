@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from exporters.file_names import export_file_name
 from models.errors import UserFacingError
 from models.indicators import FIGURE_LABELS, OFFERED_FIGURES
-from models.periods import Period
+from models.periods import Period, period_words
 from ui import dialogs
+from ui.figures import CHART_SPECS, chart_data
 from ui.pages.base import AppContext, Page
+from ui.startup import dashboard_data
 from ui.widgets import combo_value
 
 
@@ -75,12 +77,10 @@ class ExportsPage(Page):
         ctx: AppContext,
         parent=None,
         *,
-        charts: Callable[[], dict] | None = None,
         rules: Callable[[], str | None] | None = None,
     ):
         super().__init__(ctx, parent)
         self.title = self.tr("导出")
-        self._charts = charts or (lambda: {})
         self._rules = rules or (lambda: None)
         self.last_written: Path | None = None
         self._generating = False  # a bulletin is being made: the text box shows 生成中…
@@ -117,10 +117,13 @@ class ExportsPage(Page):
         form.addRow(self.cases_btn)
 
         self.chart = QComboBox()
+        for key, title, _horizontal in CHART_SPECS:
+            self.chart.addItem(self.tr(title), key)
         self.png_btn = QPushButton(self.tr("保存为 PNG…"))
         self.png_btn.clicked.connect(self.export_png)
         png_box = QGroupBox(self.tr("图表图片（会议幻灯片用）"))
         pl = QVBoxLayout(png_box)
+        pl.addWidget(QLabel(self.tr("1920×1080，标题含统计周期。")))
         pl.addWidget(self.chart)
         pl.addWidget(self.png_btn)
         pl.addStretch(1)
@@ -166,12 +169,6 @@ class ExportsPage(Page):
 
     def reload(self) -> None:
         self.heading.setText(self.tr("导出 · {0}").format(self.ctx.period.label))
-        current = combo_value(self.chart)
-        self.chart.clear()
-        for key, chart in self._charts().items():
-            self.chart.addItem(chart.title, key)
-        if current:
-            self.chart.setCurrentIndex(max(0, self.chart.findData(current)))
         self.next_generation()  # a bulletin still being made is for the previous period
         self._generating = False
         self.bulletin.clear()
@@ -281,20 +278,41 @@ class ExportsPage(Page):
         if path:
             self.ctx.run(save_text_job, text, Path(path), on_done=self._done, on_error=self.fail)
 
+    def slide_title(self, key: str, period: Period) -> str:
+        """A chart image's title: the period in words, then the chart (2021年11月 受理渠道)."""
+        title = next(t for k, t, _h in CHART_SPECS if k == key)
+        return f"{period_words(period)} {self.tr(title)}"
+
     def export_png(self, path: Path | None = None) -> None:
-        charts = self._charts()
-        key = combo_value(self.chart)
-        if key not in charts:
+        """The chosen chart of the period as a 1920×1080 slide image, drawn from the period's figures (the
+        dashboard's when it shows this period, else computed on the worker)."""
+        key, period = combo_value(self.chart), self.ctx.period
+        if not key or period is None:
             return
-        chart = charts[key]
-        name = export_file_name(chart.title, self.ctx.period, suffix=".png")
+        title = next(t for k, t, _h in CHART_SPECS if k == key)
+        name = export_file_name(self.tr(title), period, suffix=".png")
         path = path or dialogs.save_file(self, self.tr("保存图表"), name, "PNG (*.png)")
-        if path:
-            if chart.width() < 200:  # never shown yet: give it a slide-sized canvas
-                chart.resize(1200, 700)
-            try:
-                chart.save_png(Path(path))
-            except UserFacingError as exc:
-                dialogs.warn(self, str(exc))
-            else:
-                self._done(Path(path))
+        if not path:
+            return
+        stats, trend = self.ctx.last_stats, self.ctx.last_trend
+        if stats is not None and trend is not None and stats.get("period") == period.label:
+            self._write_slide(key, period, stats, trend, Path(path))
+            return
+        self.ctx.run(
+            dashboard_data,
+            period,
+            on_done=lambda figures: self._write_slide(key, period, *figures, Path(path)),
+            on_error=self.fail,
+        )
+
+    def _write_slide(self, key: str, period: Period, stats: dict, trend: list[dict], path: Path) -> None:
+        from ui.charts import save_image, slide_image  # pyqtgraph: imported with the first chart, not at start-up
+
+        horizontal = next(h for k, _t, h in CHART_SPECS if k == key)
+        image = slide_image(self.slide_title(key, period), horizontal, chart_data(stats, trend)[key])
+        try:
+            save_image(image, path)
+        except UserFacingError as exc:
+            dialogs.warn(self, str(exc))
+        else:
+            self._done(path)
