@@ -156,12 +156,13 @@ def restrict_numbers(db: sqlite_utils.Database, numbers: list[str], q: CaseQuery
 
 
 def figure_numbers(db: sqlite_utils.Database, period: Period, figure: str, q: CaseQuery | None = None) -> list[str]:
-    """The cases behind a figure (a tile, a bar, a light), narrowed by the browser's filters: q's unit, kind
-    and minor select with the figure; a search or a stage then narrow the list (restrict_numbers)."""
+    """The cases behind a figure (a tile, a bar, a light), narrowed by the browser's filters: q's unit (or
+    units), kind and minor select with the figure; a search or a stage then narrow the list (restrict_numbers)."""
     from models.drilldown import case_numbers  # it imports sqlite_utils, which this module defers
 
     q = q or CaseQuery()
-    numbers = case_numbers(db, period, figure, unit=q.unit, kind=q.kind, minor=q.minor)
+    units = list(q.units) if q.units else None
+    numbers = case_numbers(db, period, figure, unit=q.unit, units=units, kind=q.kind, minor=q.minor)
     if q.search or q.stage:
         numbers = restrict_numbers(db, numbers, replace(q, period=None, numbers=None))
     return numbers

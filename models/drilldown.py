@@ -29,6 +29,12 @@ def _unit_list(db, unit: str | None, with_subunits: bool, units: list[str] | Non
     return registry.subtree(db, unit) if with_subunits else [unit]
 
 
+def unit_names(db, unit: str, with_subunits: bool = False) -> list[str]:
+    """The unit names a case filter on `unit` selects: the unit (and, 含下属单位, its registered descendants)
+    with every alias, as a score counts them."""
+    return with_aliases(db, _unit_list(db, unit, with_subunits, None) or [])
+
+
 def case_numbers(
     db,
     period: Period,

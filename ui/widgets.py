@@ -204,6 +204,15 @@ def combo_value(combo: QComboBox) -> str:
     return "" if value is None else str(value)
 
 
+def fit_popup(combo: QComboBox) -> None:
+    """Open the drop-down list wide enough for its longest item (a unit such as 市城市管理局市容环境卫生管理处
+    would read 市…处 in a list as narrow as the box); the box itself keeps its size."""
+    metrics = combo.view().fontMetrics()
+    widest = max((metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count())), default=0)
+    scrollbar = combo.view().verticalScrollBar().sizeHint().width()
+    combo.view().setMinimumWidth(max(combo.width(), widest + scrollbar + 24))
+
+
 class CellCombo(QComboBox):
     """A combo inside a table cell: the mouse wheel scrolls the table unless the combo was clicked first.
 

@@ -146,3 +146,73 @@ def test_case_detail_shows_codes_and_empty_history_values_in_chinese(qtbot, tmp_
     assert "结案时间：（空）" in change and "当前阶段：处置中" in change
     assert "None" not in change and "import_id" not in change
     ro.conn.close()
+
+
+def test_unit_and_minor_lists_open_wide_enough_for_their_longest_name(make_window, demo_copy, qtbot):
+    window = make_window(demo_copy)
+    window.resize(1366, 768)
+    page = window.cases
+    window.show_page(window.pages.index(page))
+    settle(window)
+    for combo in (page.unit, page.minor):
+        names = [combo.itemText(i) for i in range(combo.count())]
+        widest = max(combo.view().fontMetrics().horizontalAdvance(n) for n in names)
+        assert len(names) > 10 and widest > combo.width()  # the box is narrower than its longest name …
+        assert combo.view().minimumWidth() >= widest + combo.view().verticalScrollBar().sizeHint().width()
+        combo.showPopup()  # … the list is not
+        assert combo.view().width() >= widest
+        combo.hidePopup()
+
+
+def test_enter_in_any_filter_applies_the_filters_once(make_window, demo_copy, qtbot, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    window = make_window(demo_copy)
+    page = window.cases
+    window.show_page(window.pages.index(page))
+    settle(window)
+    applied = []
+    real = page.apply_filters
+    monkeypatch.setattr(page, "apply_filters", lambda: applied.append(page.current_query()) or real())
+    page.unit.setCurrentText("芗城区城市管理局")
+    qtbot.keyClick(page.unit.lineEdit(), Qt.Key.Key_Return)
+    assert [q.unit for q in applied] == ["芗城区城市管理局"]
+    page.search.setText("胜利路")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    page.kind.setCurrentIndex(page.kind.findData("部件"))
+    qtbot.keyClick(page.kind, Qt.Key.Key_Enter)
+    qtbot.keyClick(page.subunits, Qt.Key.Key_Return)
+    assert [(q.search, q.kind) for q in applied[1:]] == [("胜利路", None), ("胜利路", "部件"), ("胜利路", "部件")]
+    settle(window)
+    typed = page.unit.count()
+    page.unit.setCurrentText("不在名单里的单位")
+    qtbot.keyClick(page.unit.lineEdit(), Qt.Key.Key_Return)
+    assert page.unit.count() == typed  # a typed name filters; it is not added to the list
+
+
+def test_with_subunits_lists_the_cases_a_parent_is_scored_on(make_window, demo_copy, qtbot):
+    """芗城区政府 is scored 含下属单位 on 1,555 cases; the case page finds 3 under its own name, 1,555 with
+    含下属单位, and a light filter honours it too."""
+    window = make_window(demo_copy)
+    page = window.cases
+    window.show_page(window.pages.index(page))
+    settle(window)
+    page.unit.setCurrentText("芗城区政府")
+    page.apply_filters()
+    settle(window)
+    assert page.count.text() == "共 3 件"
+    page.subunits.setChecked(True)
+    page.apply_filters()
+    settle(window)
+    assert page.count.text() == "共 1555 件"
+    db = connect(demo_copy, readonly=True)
+    from models.drilldown import case_numbers
+
+    red = case_numbers(db, window.ctx.period, "light_red", unit="芗城区政府", with_subunits=True)
+    db.conn.close()
+    page.light.setCurrentIndex(page.light.findData("light_red"))
+    page.apply_filters()
+    settle(window)
+    assert len(red) > 1 and page.count.text() == f"共 {len(red)} 件"
+    page.reset.click()
+    assert not page.subunits.isChecked()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,7 +24,7 @@ from models.indicators import FIGURE_LABELS, LIGHT_FIGURES
 from ui.case_detail import CaseDetailDialog
 from ui.case_model import CaseTableModel
 from ui.pages.base import AppContext, Page
-from ui.widgets import combo_value
+from ui.widgets import combo_value, fit_popup
 
 LIGHTS = (("", "全部"), *((figure, FIGURE_LABELS[figure]) for figure in LIGHT_FIGURES))
 
@@ -45,6 +48,8 @@ class CasesPage(Page):
         for value, text in (("filed_at", "立案时间"), ("reported_at", "上报时间")):
             self.date_field.addItem(self.tr(text), value)
         self.unit = self._combo()
+        self.subunits = QCheckBox(self.tr("含下属单位"))
+        self.subunits.setToolTip(self.tr("连同名册中该单位的下属单位（及其别名）的案件，与绩效评价的口径一致"))
         self.kind = QComboBox()
         self.kind.addItem(self.tr("全部类型"), "")
         self.kind.addItem(self.tr("部件"), "部件")
@@ -78,6 +83,7 @@ class CasesPage(Page):
             (None, self.use_period),
             (None, self.date_field),
             (self.tr("单位"), self.unit),
+            (None, self.subunits),
             (None, self.kind),
             (self.tr("小类"), self.minor),
             (self.tr("阶段"), self.stage),
@@ -98,17 +104,29 @@ class CasesPage(Page):
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
         self.go.clicked.connect(self.apply_filters)
-        self.search.returnPressed.connect(self.apply_filters)
         self.reset.clicked.connect(self._reset)
         self._choices_loaded = False
 
     def _combo(self) -> QComboBox:
+        """An editable filter combo: type part of a name (the list narrows to names containing it) or pick
+        one; Enter applies the filters. A typed name is never added to the list."""
         combo = QComboBox()
         combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setMinimumContentsLength(8)
         combo.addItem("")
         combo.lineEdit().setPlaceholderText(self.tr("全部"))
+        combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         return combo
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter in any filter (the search box, a drop-down, a check box) applies the filters, once: each of
+        them passes Enter on to the page (a line edit's returnPressed would come on top)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.apply_filters()
+            return
+        super().keyPressEvent(event)
 
     # ------------------------------------------------------------ refresh
     def reload(self) -> None:
@@ -127,16 +145,24 @@ class CasesPage(Page):
             combo.addItems(choices.get(column, []))
             combo.setCurrentText(text)
             combo.blockSignals(False)
+            fit_popup(combo)
 
     def mark_stale(self) -> None:
         self._choices_loaded = False
         super().mark_stale()
 
     def current_query(self) -> browse.CaseQuery:
+        unit = self.unit.currentText().strip() or None
+        units: tuple[str, ...] = ()
+        if unit and self.subunits.isChecked() and self.ctx.ro_db is not None:
+            from models.drilldown import unit_names  # sqlite_utils and the indicators: not at start-up
+
+            unit, units = None, tuple(unit_names(self.ctx.ro_db, unit, with_subunits=True))
         return browse.CaseQuery(
             period=self.ctx.period if self.use_period.isChecked() else None,
             date_field=combo_value(self.date_field),
-            unit=self.unit.currentText().strip() or None,
+            unit=unit,
+            units=units,
             kind=combo_value(self.kind) or None,
             minor=self.minor.currentText().strip() or None,
             stage=self.stage.currentText().strip() or None,
@@ -205,6 +231,7 @@ class CasesPage(Page):
     def _reset(self) -> None:
         for combo in (self.unit, self.minor, self.stage):
             combo.setCurrentText("")
+        self.subunits.setChecked(False)
         self.kind.setCurrentIndex(0)
         self.light.setCurrentIndex(0)
         self.search.clear()
