@@ -1,7 +1,8 @@
 """The import audit (table `imports`): one row per attempt, written the same way by every stream's path.
 
 An accepted file's row is opened inside the import's transaction and completed with its counts before
-COMMIT; a refused file's attempt is logged on its own (cli.md: the attempt itself is kept for audit).
+COMMIT; a refused or cancelled file's attempt is logged on its own (cli.md: the attempt itself is kept for
+audit).
 """
 
 from __future__ import annotations
@@ -59,12 +60,13 @@ def record_outcome(conn, import_id: int, report: ImportReport, meta: dict) -> No
     )
 
 
-def log_refusal(db, audit: dict, report: ImportReport) -> int:
-    """A refused attempt, in its own transaction (nothing else of the file is written)."""
+def log_attempt(db, audit: dict, report: ImportReport, outcome: str) -> int:
+    """A refused or cancelled attempt (outcome), in its own transaction: nothing else of the file is written,
+    yet the history shows it was tried (拒收 / 已取消)."""
     with transaction(db):
         return db.conn.execute(
             "INSERT INTO imports(file_name, file_path, size, sha256, format, encoding, started_at, finished_at,"
-            " outcome, message, stream, params) VALUES (?,?,?,?,?,?,?,?, 'refused', ?, ?, ?)",
+            " outcome, message, stream, params) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 audit["file_name"],
                 audit["file_path"],
@@ -74,6 +76,7 @@ def log_refusal(db, audit: dict, report: ImportReport) -> int:
                 report.encoding,
                 audit["started_at"],
                 now_text(),
+                outcome,
                 report.message,
                 report.stream,
                 audit.get("params"),

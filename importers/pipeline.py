@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from importers import headers as hdr
-from importers.audit import log_refusal, now_text
+from importers.audit import log_attempt, now_text
 from importers.child_runner import ImportCancelled, first_rejection, job_for, run_child
 from importers.ledger import LedgerStream, import_ledger
 from importers.merge import Merger
@@ -96,11 +96,12 @@ def import_file(
     except ImportRefused as exc:
         report.refused = True
         report.message = str(exc)
-        report.import_id = log_refusal(db, audit, report)
+        report.import_id = log_attempt(db, audit, report, "refused")
     except ImportCancelled:
+        # the file's writes are rolled back; the history still shows the abandoned attempt (已取消)
         report.cancelled = True
-        report.import_id = None
         report.message = f"已取消导入「{path.name}」，数据库未改变。"
+        report.import_id = log_attempt(db, audit, report, "cancelled")
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 

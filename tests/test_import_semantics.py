@@ -171,15 +171,20 @@ def test_cancel_during_merge_rolls_back(db, tmp_path, monkeypatch):
         return len(calls) > 3  # a few checks pass: the cancel lands after chunks were written
 
     report = import_file(db, write_xlsx(tmp_path / "big.xlsx", sample_rows(9)), cancel=cancel)
-    assert report.cancelled and not report.refused and report.import_id is None
+    assert report.cancelled and not report.refused
     assert report.message == "已取消导入「big.xlsx」，数据库未改变。"
-    assert (db.execute("SELECT * FROM cases").fetchall(), count(db, "imports")) == before
+    assert (db.execute("SELECT * FROM cases").fetchall(), count(db, "imports") - 1) == before
+    # the abandoned attempt is in the history (已取消), with nothing written under it
+    last = db.execute("SELECT id, file_name, outcome, message, inserted FROM imports ORDER BY id DESC").fetchone()
+    assert last == (report.import_id, "big.xlsx", "cancelled", report.message, 0)
+    assert db.execute("SELECT COUNT(*) FROM cases WHERE import_id = ?", (report.import_id,)).fetchone()[0] == 0
 
 
 def test_cancel_while_the_child_reads_kills_it(db, tmp_path, monkeypatch):
     monkeypatch.setenv("CHENGGUAN_IMPORT_CHILD_FAULT", "hang")
     report = import_file(db, write_xlsx(tmp_path / "slow.xlsx", sample_rows(2)), cancel=lambda: True)
-    assert report.cancelled and count(db) == 0 and count(db, "imports") == 0
+    assert report.cancelled and count(db) == 0
+    assert db.execute("SELECT file_name, outcome FROM imports").fetchall() == [("slow.xlsx", "cancelled")]
 
 
 def test_import_files_reports_each_file_and_progress(db, tmp_path):
@@ -300,6 +305,7 @@ def test_a_cancel_in_the_first_file_rolls_it_back_and_skips_the_rest(db, tmp_pat
     reports = import_files(db, paths, progress=progress, cancel=cancel)
     assert [(r.file_name, r.cancelled) for r in reports] == [("0.xlsx", True)]
     assert count(db) == 0
+    assert db.execute("SELECT file_name, outcome FROM imports").fetchall() == [("0.xlsx", "cancelled")]
 
 
 # ---------------------------------------------------------------- CSV: a late refusal, a cancel, --strict
@@ -337,7 +343,7 @@ def test_csv_cancel_between_batches_and_strict_refusal_write_nothing(db, tmp_pat
 
     report = import_file(db, write_csv(tmp_path / "big.csv", rows), cancel=cancel)
     assert report.cancelled and report.message == "已取消导入「big.csv」，数据库未改变。"
-    assert (db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports")) == before
+    assert (db.execute("SELECT * FROM cases ORDER BY case_no").fetchall(), count(db, "imports") - 1) == before
     assert count(db, "case_history") == 0
     rows[5][10] = "坏日期"
     report = import_file(db, write_csv(tmp_path / "strict.csv", rows), strict=True)
