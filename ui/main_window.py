@@ -242,6 +242,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.imports.job is not None and not self._abandon_import():
+            event.ignore()
+            return
         self.save_state()
         if self.meeting is not None:
             self.meeting.close()
@@ -250,6 +253,15 @@ class MainWindow(QMainWindow):
             self.ctx.ro_db.conn.close()
             self.ctx.ro_db = None
         super().closeEvent(event)
+
+    def _abandon_import(self) -> bool:
+        """Closing during an import: ask first; yes cancels it (its writes are rolled back and the history
+        records it as 已取消 — the worker finishes that before the window closes)."""
+        question = self.tr("导入进行中，确定退出？\n本次导入将被取消，已写入的部分全部撤回，导入记录中记为“已取消”。")
+        if not dialogs.ask(self, question, self.tr("退出")):
+            return False
+        self.imports.cancel_import()
+        return True
 
     # ------------------------------------------------------------ startup
     def _db_ready(self) -> None:

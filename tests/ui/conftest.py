@@ -27,6 +27,25 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
+def history_row(table, row: int) -> list[str]:
+    """An import history row's file and outcome (文件, 结果), found by their headers."""
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    return [table.item(row, headers.index(h)).text() for h in ("文件", "结果")]
+
+
+def write_december_csv(path: Path) -> Path:
+    """A platform-like CSV of December 2021 (new cases for the demo store), headed by the Chinese labels."""
+    from demo.generator import iter_month_cases
+    from models.records import CASE_FIELDS, FIELD_LABELS
+
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([FIELD_LABELS[f] for f in CASE_FIELDS])
+        for case in iter_month_cases(2021, 12):
+            writer.writerow(["" if case.get(f) is None else case.get(f) for f in CASE_FIELDS])
+    return path
+
+
 def small_store(path: Path) -> Path:
     """A store with 30 closed cases of March 2021, written straight into the tables."""
     from models.store import open_db

@@ -3,7 +3,6 @@ adjustment → export, and a cancelled import that leaves the store as it was.""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from models.store import connect
-from tests.ui.conftest import settle
+from tests.ui.conftest import history_row, settle, write_december_csv
 
 SEED_TILES = {
     "accepted": "55,603",
@@ -130,21 +129,8 @@ def _store_fingerprint(db_path: Path) -> tuple:
         db.conn.close()
 
 
-def _write_december_csv(path: Path) -> Path:
-    """A platform-like CSV of December 2021 (new cases for the demo store), headed by the Chinese labels."""
-    from demo.generator import iter_month_cases
-    from models.records import CASE_FIELDS, FIELD_LABELS
-
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([FIELD_LABELS[f] for f in CASE_FIELDS])
-        for case in iter_month_cases(2021, 12):
-            writer.writerow(["" if case.get(f) is None else case.get(f) for f in CASE_FIELDS])
-    return path
-
-
 def test_cancelled_import_leaves_the_store_unchanged(make_window, demo_copy, qtbot, tmp_path):
-    december = _write_december_csv(tmp_path / "2021-12.csv")
+    december = write_december_csv(tmp_path / "2021-12.csv")
     window = make_window(demo_copy)
     page = window.imports
     window.show_page(window.pages.index(page))
@@ -160,3 +146,4 @@ def test_cancelled_import_leaves_the_store_unchanged(make_window, demo_copy, qtb
     settle(window)
     assert _store_fingerprint(demo_copy) == before
     assert page.files == [december]  # still queued, ready to import for real
+    assert history_row(page.history.table, 0)[:2] == ["2021-12.csv", "已取消"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import HEADER, ROW, settle, write_csv
+from tests.ui.conftest import HEADER, ROW, history_row, open_window, settle, write_csv, write_december_csv
 
 
 def _wheel_down(widget) -> None:
@@ -163,3 +163,39 @@ def test_mapping_combos_follow_the_shown_file_and_a_correction_stays_with_its_fi
     assert page.mapping.cellWidget(MAPPED_FIELDS.index("address"), 1).currentText() == "（不导入）"
     assert "address" not in page.mappings[first]
     assert page.mapping.item(MAPPED_FIELDS.index("case_no"), 2).text() == "必需"
+
+
+def test_closing_the_window_during_an_import_asks_and_records_it_as_cancelled(
+    make_window, demo_copy, qtbot, script, tmp_path
+):
+    from models.store import connect
+
+    december = write_december_csv(tmp_path / "2021-12.csv")
+    window = make_window(demo_copy)
+    page = window.imports
+    window.show_page(window.pages.index(page))
+    page.add_files([december])
+    qtbot.waitUntil(lambda: page.start.isEnabled(), timeout=30000)
+    page.start.click()
+    script.answers = [False]
+    window.close()  # 否: the window stays and the import goes on
+    assert script.questions[-1].startswith("导入进行中，确定退出？")
+    assert window.isVisible() and page.job is not None and not page.job.cancelled
+    script.answers = [True]
+    window.close()  # 是: the import is cancelled (rolled back) before the window goes
+    assert not window.isVisible() and page.job.cancelled
+    db = connect(demo_copy, readonly=True)
+    last = db.execute("SELECT file_name, outcome FROM imports ORDER BY id DESC").fetchone()
+    december_cases = db.execute("SELECT COUNT(*) FROM cases WHERE filed_at >= '2021-12-01'").fetchone()[0]
+    db.conn.close()
+    assert last == ("2021-12.csv", "cancelled") and december_cases == 0
+    again = open_window(demo_copy, tmp_path / "again.ini")  # the next start's history shows it
+    try:
+        settle(again)
+        history = again.imports.history
+        history.reload()
+        settle(again)
+        assert history_row(history.table, 0)[:2] == ["2021-12.csv", "已取消"]
+    finally:
+        again.close()
+        again.deleteLater()
