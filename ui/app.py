@@ -56,16 +56,22 @@ def force_light_colours(app) -> None:
 
 
 def _install_qt_translations(app) -> None:
-    """Qt's own strings (Yes/No, Cancel, file dialogs) in Chinese, from the translations PySide6 ships."""
+    """Qt's own strings (Yes/No, Cancel, file dialogs) in Chinese, from the translations PySide6 ships plus
+    the few they miss, and Chinese dates in Qt's widgets (the file dialog's 修改日期 column)."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    from ui.qt_strings import QtStringsZh
 
     if app.property("chengguan_translator") is not None:
         return
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(chinese)
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+    if translator.load(chinese, "qtbase", "_", folder):
         app.installTranslator(translator)
-        app.setProperty("chengguan_translator", True)
+    app.installTranslator(QtStringsZh(app))  # installed last: asked first
+    app.setProperty("chengguan_translator", True)
 
 
 def run_gui(db_path: Path | None) -> int:

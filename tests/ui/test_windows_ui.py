@@ -64,3 +64,47 @@ def test_save_dialogs_open_in_documents_then_the_last_used_folder(qapp, tmp_path
     assert Path(seen[0]) == documents / "部件_事件-2021-11.png"
     assert dialogs.start_folder("save") == tmp_path / "exports"
     assert dialogs.start_folder("open") == documents
+
+
+def _has_latin_words(text: str) -> bool:
+    """English left in a Qt string (an accelerator such as (&N) or a filter pattern aside)."""
+    text = re.sub(r"\(&\w\)|\(\*[^)]*\)|\*\.\w+", "", text)
+    return re.search(r"[A-Za-z]{2,}", text) is not None
+
+
+def test_qt_dialogs_and_standard_buttons_speak_chinese(qapp, qtbot, tmp_path):
+    """Qt's own strings come from qtbase_zh_CN plus ui.qt_strings for the few it misses: the message box
+    buttons, and every label, button, column and type of Qt's own file dialog (used wherever there is no
+    native one)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QTreeView
+
+    ui_app.create_app()
+    buttons = QMessageBox.StandardButton
+    box = QMessageBox(QMessageBox.Icon.Question, "请确认", "继续？")
+    box.setStandardButtons(buttons.Yes | buttons.No | buttons.Cancel | buttons.Ok)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["是(&Y)", "否(&N)", "取消", "确定"])
+    (tmp_path / "子文件夹").mkdir()
+    for mode in (QFileDialog.AcceptMode.AcceptOpen, QFileDialog.AcceptMode.AcceptSave):
+        dialog = QFileDialog(None, "选择案件文件", str(tmp_path), "案件导出 (*.xlsx *.xlsm)")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setAcceptMode(mode)
+        dialog.show()
+        view = dialog.findChildren(QTreeView)[0]
+        model = view.model()
+        qtbot.waitUntil(lambda v=view: v.model().rowCount(v.rootIndex()) == 1, timeout=5000)
+        folder_row = [model.index(0, c, view.rootIndex()).data() for c in range(model.columnCount())]
+        columns = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        shown = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QPushButton) if w.text()]
+        assert "文件夹" in folder_row and columns[0] == "名称"
+        assert len(shown) >= 4 and not [t for t in shown + columns if _has_latin_words(t)], shown + columns
+        dialog.close()
+
+
+def test_the_import_dialog_offers_xlsm_and_xlsb(make_window, tmp_path, monkeypatch):
+    window = make_window(tmp_path / "store.db")
+    asked = []
+    monkeypatch.setattr(dialogs, "open_files", lambda parent, title, filters: asked.append(filters) or [])
+    window.imports.drop.pick.click()
+    patterns = asked[0].split(";;")[0]
+    assert all(f"*.{ext}" in patterns for ext in ("xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "html"))

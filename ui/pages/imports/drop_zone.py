@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ui import dialogs
 
-FILE_FILTER = "案件导出 (*.xlsx *.xls *.ods *.csv *.txt *.htm *.html);;所有文件 (*)"
+FILE_FILTER = "案件导出 (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.txt *.htm *.html);;所有文件 (*)"
 
 
 class DropZone(QFrame):
@@ -24,7 +24,7 @@ class DropZone(QFrame):
         self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumHeight(70)
-        label = QLabel(self.tr("把平台导出的案件文件拖到这里（xlsx / xls / ods / csv / html），或"))
+        label = QLabel(self.tr("把平台导出的案件文件拖到这里（xlsx / xlsm / xls / ods / csv / html），或"))
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pick = QPushButton(self.tr("选择文件…"))
         self.pick.clicked.connect(self._pick)
