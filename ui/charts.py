@@ -93,12 +93,21 @@ class BarChart(_Chart):
     """Bars with a count label each. Horizontal charts list the first item at the top (rank order).
 
     Long labels (信息采集员自行简易处置, census names) wrap onto lines that fit the chart's width instead of
-    being cut; a horizontal chart asks for the height its wrapped rows need (the page scrolls). Colours that
+    being cut; on a page that scrolls (fit_rows), a horizontal chart asks for the height its rows need. Colours that
     stand for something (受理渠道: the source) get a legend."""
 
-    def __init__(self, title: str, parent: QWidget | None = None, *, horizontal: bool = False, scale: float = 1.0):
+    def __init__(
+        self,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        horizontal: bool = False,
+        scale: float = 1.0,
+        fit_rows: bool = False,
+    ):
         super().__init__(title, parent, scale)
         self.horizontal = horizontal
+        self.fit_rows = fit_rows  # ask for the height the wrapped rows need (a chart on a scrolling page)
         self.labels: list[str] = []
         self.values: list[int] = []
         self.keys: list = []  # what a click on each bar selects (Bars.keys, else the labels)
@@ -174,12 +183,18 @@ class BarChart(_Chart):
         texts = self.tick_labels()
         if self.horizontal:
             self.item.getAxis("left").setTicks([list(zip(range(n - 1, -1, -1), texts, strict=True))])
-            lines = max(t.count("\n") + 1 for t in texts)
-            line = QFontMetrics(self.font_).height()
-            # every row as tall as the tallest wrapped label, plus the title and the value axis
-            self.setMinimumHeight(int(n * (lines * line + 4 * self.scale) + 4 * line))
+            if self.fit_rows:
+                self.setMinimumHeight(self.rows_height(texts))
         else:
             self.item.getAxis("bottom").setTicks([list(enumerate(texts))])
+
+    def rows_height(self, texts: list[str]) -> int:
+        """The height at which no two neighbouring wrapped labels overlap: each row at least half of each
+        neighbour's lines apart, plus the title and the value axis."""
+        line = QFontMetrics(self.font_).height()
+        heights = [(t.count("\n") + 1) * line for t in texts]
+        pitch = max([(a + b) / 2 for a, b in zip(heights, heights[1:], strict=False)] or heights)
+        return int(len(texts) * (pitch + 4 * self.scale) + 4 * line)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
@@ -254,11 +269,13 @@ def save_image(image, path: Path) -> bool:
     return True
 
 
-def make_chart(title: str, horizontal: bool | None, scale: float = 1.0) -> BarChart | TrendChart:
+def make_chart(
+    title: str, horizontal: bool | None, scale: float = 1.0, *, fit_rows: bool = False
+) -> BarChart | TrendChart:
     """One chart of ui.figures.CHART_SPECS: bars (horizontal or not), or the trend when None."""
     if horizontal is None:
         return TrendChart(title, scale=scale)
-    return BarChart(title, horizontal=horizontal, scale=scale)
+    return BarChart(title, horizontal=horizontal, scale=scale, fit_rows=fit_rows)
 
 
 def _wrap(label: str, width: int) -> str:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -111,11 +112,17 @@ class PageStack(QStackedWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        # the layout would also make every page's minimum height the stack's (a chart's rows on 运行分析)
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.currentChanged.connect(lambda _index: self.updateGeometry())
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
         page = self.currentWidget()
         return page.heightForWidth(width) if page is not None else -1
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
 
 
 class MainWindow(QMainWindow):

@@ -93,9 +93,9 @@ def test_channel_labels_wrap_whole_with_a_legend_and_rows_that_do_not_overlap(ma
     assert "信息采集员自行简易处置" in chart.labels and "主城区相关企业（大型商超、市场等）普查" in chart.labels
     assert any("\n" in s for s in shown)  # the long ones did wrap
     assert "12319城管服务热线" in chart.labels and "12319\n城管服务热线" in shown  # no split number
-    lines = max(s.count("\n") + 1 for s in shown)
+    heights = [(s.count("\n") + 1) * QFontMetrics(chart.font_).height() for s in shown]
     row_pitch = chart.item.vb.height() / len(shown)
-    assert row_pitch >= lines * QFontMetrics(chart.font_).height()
+    assert all(row_pitch >= (a + b) / 2 for a, b in zip(heights, heights[1:], strict=False))  # no overlap
     legend = [label.text for _sample, label in chart.legend.items]
     assert legend == ["信息采集", "公众举报", "专项普查"] and chart.legend.isVisible()
     assert dash.sources.legend is None  # the sources chart names its bars itself

@@ -96,7 +96,7 @@ class DashboardPage(Page):
         from ui.charts import make_chart
 
         key, title, horizontal = CHART_SPECS[index]
-        chart = make_chart(self.tr(title), horizontal)
+        chart = make_chart(self.tr(title), horizontal, fit_rows=True)  # the page scrolls
         handlers = {
             "sources": self._source_clicked,
             "channels": self._channel_clicked,
