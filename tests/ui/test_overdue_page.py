@@ -78,3 +78,25 @@ def test_overdue_export_states_the_time_its_lights_were_judged_at(make_window, d
     texts = [str(c.value) for row in load_workbook(out).active.iter_rows(max_row=2) for c in row if c.value]
     assert any("2021-11-30 23:59:59" in t for t in texts), texts
     assert not any("2021-11-15" in t for t in texts), texts
+
+
+def test_the_time_used_reads_as_time_past_or_left_not_a_percentage(make_window, demo_copy, qtbot):
+    """已用时限 14036% told nobody anything: the column says 超期 N 个工作日 / 剩余 N 小时 (the core's
+    used_time_text), the share stays in the tip and orders the rows."""
+    from models.overdue import used_time_text
+
+    window = make_window(demo_copy)
+    page = window.overdue
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: bool(page.lights) and page.lights_shown, timeout=30000)
+    header = page.model.horizontalHeaderItem(3).text()
+    unit = page.model.item(0)
+    rows = [(unit.child(r, 0).text(), unit.child(r, 3)) for r in range(unit.rowCount())]
+    by_no = {light.case_no: light for light in page.lights}
+    assert header == "超期情况" and rows
+    for case_no, cell in rows:
+        light = by_no[case_no]
+        assert cell.text() == used_time_text(light) and "%" not in cell.text()
+        assert cell.toolTip() == (f"已用时限 {light.share_text}" if light.share_text else "")
+    texts = {used_time_text(light) for light in page.lights}
+    assert any(t.startswith("超期 ") and t.endswith("个工作日") for t in texts), sorted(texts)[:5]

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
 
 from exporters.file_names import export_file_name
 from models.indicators import resolve_as_of
-from models.overdue import LIGHT_ORDER, light_counts
+from models.overdue import LIGHT_ORDER, light_counts, used_time_text
 from ui import dialogs
 from ui.pages.base import AppContext, Page
 
 LIGHT_COLORS = {"green": "#4a9a5b", "yellow": "#e0b030", "red": "#c0392b"}
 LIGHT_TEXT = {"green": "绿", "yellow": "黄", "red": "红"}
-COLUMNS = ("单位 / 案件编号", "小类", "处置截止时间", "已用时限", "亮灯", "严重超期")
+COLUMNS = ("单位 / 案件编号", "小类", "处置截止时间", "超期情况", "亮灯", "严重超期")
 ROWS_PER_TURN = 150  # cases put in the tree per event-loop turn, so that a turn stays short
 
 
@@ -77,7 +77,7 @@ class OverduePage(Page):
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for column, width in enumerate((380, 130, 165, 90, 90, 80)):
+        for column, width in enumerate((380, 130, 165, 130, 80, 80)):
             self.tree.setColumnWidth(column, width)
         self.tree.doubleClicked.connect(self._open_case)
         top = QHBoxLayout()
@@ -181,11 +181,15 @@ class OverduePage(Page):
         light.setForeground(QBrush(QColor(LIGHT_COLORS.get(item.light, "#333"))))
         light.setText("● " + light.text())
         share = item.used_share
+        # 超期 3 个工作日 / 剩余 5 个工作小时, in the limit's own time; sorted (and the tip given) by the share used
+        used = SortableItem(used_time_text(item), float(share) if share is not None else -1.0)
+        if item.share_text:
+            used.setToolTip(self.tr("已用时限 {0}").format(item.share_text))
         return [
             SortableItem(item.case_no),
             SortableItem(item.minor or ""),
             SortableItem(str(item.deadline_at or "")),
-            SortableItem(item.share_text, float(share) if share is not None else -1.0),
+            used,
             light,
             SortableItem(self.tr("严重") if item.serious else "", int(bool(item.serious))),
         ]
