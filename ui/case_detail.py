@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import browse
-from models.labels import DEADLINE_SOURCE_LABELS, DISPOSED_SOURCE_LABELS
-from models.records import FIELD_LABELS
+from models.labels import DEADLINE_SOURCE_LABELS, DISPOSED_SOURCE_LABELS, FIELD_LABELS
 
 
 def shown_value(field: str, value, empty: str = "") -> str:

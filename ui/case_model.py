@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from models import browse
-from models.records import FIELD_LABELS
+from models.labels import FIELD_LABELS
 
 PAGE = 200
 

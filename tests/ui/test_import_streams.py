@@ -29,7 +29,7 @@ def test_a_petition_batch_and_a_rectify_ledger_import_through_the_stream_choice(
     assert page.stream.batch.isVisible() and page.stream.body.isVisible()
     assert page.missing_required(petitions) == []
     fields = [page.mapping.item(r, 0).text() for r in range(page.mapping.rowCount()) if not page.mapping.isRowHidden(r)]
-    assert fields[:3] == ["批次（batch）", "移交日期（handed_over）", "举报件编号（piece_no）"]
+    assert fields[:3] == ["批次", "移交日期", "举报件编号"]
     assert not page.start.isEnabled() and "督察信访须填写批次" in page.progress_text.text()
 
     page.stream.batch.setValue(batch["number"])

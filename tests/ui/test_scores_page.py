@@ -48,3 +48,25 @@ def test_scores_page_shows_the_rule_set_name_and_adjustment_unit_uncut(make_wind
     item = page.adjustments.topLevelItem(0)
     assert item.text(0) == "#1 蓝田开发区管委会"
     assert page.adjustments.columnWidth(0) >= page.adjustments.fontMetrics().horizontalAdvance(item.text(0))
+
+
+def test_units_without_cases_are_unranked_after_the_ranked_ones_under_the_rule_sets_name(make_window, demo_copy, qtbot):
+    window = make_window(demo_copy)
+    page = window.scores
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: page.doc is not None, timeout=60000)
+    settle(window)
+    assert page.heading.text() == "2021-11 处置单位绩效评价 · 内置示例规则（扣分制）（版本 1）"
+    assert page.rules_note.isVisible() and page.rules_note.text() == "按内置示例规则计算，非本市考核细则"
+    labels = [page.rules.itemText(i) for i in range(page.rules.count())]
+    assert "内置示例规则（扣分制）（版本 1）" in labels and not any("default" in t or "（v" in t for t in labels)
+    table = page.tables["B"]
+    rows = [[table.item(r, c).text() for c in (0, 1, 9)] for r in range(table.rowCount())]
+    ranked = [row for row in rows if row[0] != "—"]
+    idle = [row for row in rows if row[0] == "—"]
+    assert ranked and idle
+    assert rows == ranked + idle  # the unranked after the ranked units of their category
+    assert [int(row[0]) for row in ranked] == sorted(int(row[0]) for row in ranked) and ranked[0][0] == "1"
+    assert all("无案件" in row[2] for row in idle) and not any("无案件" in row[2] for row in ranked)
+    page.select_unit(idle[0][1])
+    assert page.explain_title.text().endswith("B类不参加排名")

@@ -144,3 +144,34 @@ def test_the_bulletin_tab_saves_through_the_core_refuses_a_bad_template_and_rest
     qtbot.waitUntil(lambda: tab.status.text().startswith("已保存（1 项）"), timeout=30000)
     assert load_bulletin_settings(db).city == "漳州"
     db.conn.close()
+
+
+def test_rule_sets_and_header_fields_read_in_the_offices_words(make_window, tmp_path, qtbot):
+    """The rules tab names a rule set by its display name and family, with the example note; the alias tab
+    shows 案件编号, not case_no, and a row typed with a field's word is saved under its field."""
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    from models import reference
+    from models.store import connect
+
+    window = make_window(tmp_path / "store.db")
+    page = window.settings_page
+    window.show_page(window.pages.index(page))
+    settle(window)
+    rules = {page.rules.table.item(r, 0).text(): r for r in range(page.rules.table.rowCount())}
+    row = rules["内置示例规则（扣分制）（默认）"]
+    assert page.rules.table.item(row, 2).text() == "扣分制"
+    assert "按内置示例规则计算，非本市考核细则" in page.rules.table.item(row, 3).text()
+    assert "内置示例规则（加权综合指标）" in rules
+    fields = {page.aliases.table.item(r, 0).text() for r in range(page.aliases.table.rowCount())}
+    assert "案件编号" in fields and "处置截止时间" in fields and "case_no" not in fields
+    table = page.aliases.table
+    table.insertRow(table.rowCount())
+    for c, text in enumerate(("地址", "事发位置", "9")):
+        table.setItem(table.rowCount() - 1, c, QTableWidgetItem(text))
+    page.save("aliases")
+    settle(window)
+    ro = connect(tmp_path / "store.db", readonly=True)
+    saved = {(a.field, a.alias) for a in reference.list_header_aliases(ro)}
+    ro.conn.close()
+    assert ("address", "事发位置") in saved and ("case_no", "案件编号") in saved

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 
 from models.periods import parse_label
@@ -266,3 +267,60 @@ def test_refused_settings_input_logs_no_traceback(make_window, tmp_path, qtbot, 
     assert len(errors) == 2
     assert "未知的单位类别「D」" in str(errors[0])
     assert [r for r in caplog.records if r.name == "chengguan.ui"] == []
+
+
+INTERNAL_WORDS = re.compile(
+    r"(?<![A-Za-z_])(case_no|deadline_at|disposed_at|filed_at|closed_at|reported_at|deduction|composite|"
+    r"gb_composite|default|filed|disposed|period_end|none|inferred|export)(?![A-Za-z_])"
+)
+
+
+def shown_texts(root) -> list[str]:
+    """Every text a user can read in `root`: labels, buttons, tabs, group titles, combo items, table and tree
+    cells and headers."""
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QGroupBox,
+        QLabel,
+        QTabWidget,
+    )
+
+    texts = [w.text() for w in root.findChildren(QLabel) + root.findChildren(QAbstractButton) if w.isVisibleTo(root)]
+    texts += [w.title() for w in root.findChildren(QGroupBox)]
+    for tabs in root.findChildren(QTabWidget):
+        texts += [tabs.tabText(i) for i in range(tabs.count())]
+    for combo in root.findChildren(QComboBox):
+        texts += [combo.itemText(i) for i in range(combo.count())]
+    top = QModelIndex()
+    for view in root.findChildren(QAbstractItemView):
+        model = view.model()
+        if model is None:
+            continue
+        try:
+            columns = model.columnCount(top)
+        except TypeError:  # a list model (its columnCount is private): one column
+            columns = 1
+        texts += [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(columns)]
+        for r in range(min(model.rowCount(top), 200)):
+            texts += [str(model.index(r, c, top).data() or "") for c in range(columns)]
+    return [t for t in texts if t]
+
+
+def test_no_internal_word_reaches_a_page(make_window, demo_copy, qtbot):
+    """case_no, deadline_at, deduction, gb_composite, "规则 default v1", 立案（filed）…: every page, loaded with
+    the demo month, shows only the office's words (file paths aside)."""
+    window = make_window(demo_copy)
+    for page in window.pages:
+        window.show_page(window.pages.index(page))
+        settle(window)
+    qtbot.waitUntil(lambda: window.scores.doc is not None and window.overdue.lights_shown, timeout=60000)
+    window.imports.mapping.show_mapping(["案件编号"], {"case_no": "案件编号"}, ["case_no"])
+    leaks = [
+        (page.title, text)
+        for page in window.pages
+        for text in shown_texts(page)
+        if INTERNAL_WORDS.search(text) and not re.search(r"[/\\{]", text)  # file paths, template {placeholders}
+    ]
+    assert leaks == []

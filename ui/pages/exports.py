@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from exporters.file_names import export_file_name
 from models.errors import UserFacingError
-from models.indicators import FIGURE_LABELS, OFFERED_FIGURES
+from models.indicators import OFFERED_FIGURES
+from models.labels import FIGURE_LABELS
 from models.periods import Period, period_words
 from ui import dialogs
 from ui.figures import CHART_SPECS, chart_data

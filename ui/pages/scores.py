@@ -44,10 +44,11 @@ def scores_data(db, period: Period, rules: str | None) -> tuple[dict, dict]:
 
 
 def rule_set_names(db) -> tuple[list[tuple[str, str]], str]:
-    """The rule sets to choose from, and the one chosen in settings (what `scores` uses without --rules)."""
+    """The rule sets to choose from as (name, what people read: 内置示例规则（扣分制）（版本 1）), and the one
+    chosen in settings (what `scores` uses without --rules)."""
     from models.rule_files import chosen_rule_set, list_rule_sets
 
-    return [(r.name, str(r.version)) for r in list_rule_sets()], chosen_rule_set(db)
+    return [(r.name, r.label) for r in list_rule_sets()], chosen_rule_set(db)
 
 
 def record_adjustment(db, period: Period, rules: str | None, **fields) -> tuple[dict, dict]:
@@ -149,10 +150,13 @@ class ScoresPage(Page):
         self._suppress = False  # set while this page announces its own write: it is fresh, not stale
         self.rules = QComboBox()
         self.rules.setMinimumContentsLength(12)
-        self.rules.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "gb_composite（v1）" whole
+        self.rules.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # the rule set's label whole
         self.rules.currentIndexChanged.connect(self._rules_changed)
         self.heading = QLabel("")
         self.heading.setObjectName("pageHeading")
+        self.rules_note = QLabel("")
+        self.rules_note.setObjectName("banner")
+        self.rules_note.setVisible(False)
         self.adjust = QPushButton(self.tr("记录人工加减分…"))
         self.adjust.clicked.connect(self.open_adjustment_dialog)
         self.reverse = QPushButton(self.tr("冲销选中的调整"))
@@ -201,6 +205,7 @@ class ScoresPage(Page):
         self.tabs.setMinimumWidth(520)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.rules_note)
         layout.addWidget(split, 1)
         self._rules_loaded = False
 
@@ -227,8 +232,8 @@ class ScoresPage(Page):
         self.rules.blockSignals(True)
         current = combo_value(self.rules)
         self.rules.clear()
-        for name, version in names:
-            self.rules.addItem(f"{name}（v{version}）" if version else name, name)
+        for name, label in names:
+            self.rules.addItem(label, name)
         if current:
             self.rules.setCurrentIndex(max(0, self.rules.findData(current)))
         else:
@@ -244,8 +249,10 @@ class ScoresPage(Page):
         self.ctx.last_scores = doc
         rs = doc.get("rule_set") or {}
         self.heading.setText(
-            self.tr("{0} 处置单位绩效评价 · 规则 {1} v{2}").format(doc.get("period"), rs.get("name"), rs.get("version"))
+            self.tr("{0} 处置单位绩效评价 · {1}").format(doc.get("period"), rs.get("label") or rs.get("name"))
         )
+        self.rules_note.setText(rs.get("note") or "")  # an example rule set says it is not the city's 细则
+        self.rules_note.setVisible(bool(rs.get("note")))
         own = {u["unit"]: u for u in stats.get("units", [])}
         current_tab = self.tabs.currentIndex()
         self.tabs.clear()

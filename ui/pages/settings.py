@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import registry
+from models.labels import EXAMPLE_RULES_NOTE, FAMILY_LABELS
 from models.registry import UnitEdit
 from ui.pages.base import AppContext, Page
 from ui.pages.bulletin_settings import BulletinSettingsTab, save_bulletin_settings
@@ -279,10 +280,10 @@ class SettingsPage(Page):
             self.rules.table,
             [
                 [
-                    r.name + (self.tr("（默认）") if r.name == default else ""),
+                    (r.display_name or r.name) + (self.tr("（默认）") if r.name == default else ""),
                     r.version,
-                    r.family,
-                    r.description,
+                    FAMILY_LABELS.get(r.family, r.family),
+                    "；".join(t for t in (r.description, EXAMPLE_RULES_NOTE if r.example else "") if t),
                     str(r.path) if r.path else "",
                 ]
                 for r in data["rule_sets"]
@@ -306,13 +307,12 @@ class SettingsPage(Page):
         self.lw_rules.show_rules(*data["lw_rules"])
 
     def _show_aliases(self) -> None:
-        """The chosen import type's header aliases, each field's label as its tooltip."""
+        """The chosen import type's header aliases, 字段 in the office's words (案件编号, not case_no);
+        rows_for maps them back."""
         stream = combo_value(self.alias_stream)
         labels = {f: label for f, label, _r in self.data["header_fields"][stream]}
-        _set_rows(self.aliases.table, [astuple(a) for a in self.data["aliases"][stream]])
-        for r in range(self.aliases.table.rowCount()):
-            item = self.aliases.table.item(r, 0)
-            item.setToolTip(labels.get(item.text(), ""))
+        rows = [[labels.get(a.field, a.field), a.alias, a.priority] for a in self.data["aliases"][stream]]
+        _set_rows(self.aliases.table, rows)
 
     # ------------------------------------------------------------ rule sets
     def selected_rules(self) -> str | None:
@@ -391,8 +391,11 @@ class SettingsPage(Page):
         from models.reference import HeaderAlias, HolidayOverride, TimeLimit
 
         if kind == "aliases":
+            stream = combo_value(self.alias_stream)
+            fields = {label: f for f, label, _r in self.data.get("header_fields", {}).get(stream, [])}
             out = []
-            for field, alias, priority in _cells(self.aliases.table):
+            for label, alias, priority in _cells(self.aliases.table):
+                field = fields.get(label, label)  # a field's word, or its code as typed
                 try:
                     number = int(priority or 0)
                 except ValueError:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-from models.records import FIELD_LABELS
+from models.labels import FIELD_LABELS
 from ui.widgets import CellCombo, combo_value
 
 NOT_MAPPED = "（不导入）"
@@ -45,7 +45,7 @@ class MappingEditor(QTableWidget):
         self._fields = dict(fields)
         self.setRowCount(len(fields))
         for r, (field, text) in enumerate(fields.items()):
-            label = QTableWidgetItem(f"{text}（{field}）")
+            label = QTableWidgetItem(text)  # the office's word, never the field's code
             label.setFlags(label.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.setItem(r, 0, label)
             combo = CellCombo()
