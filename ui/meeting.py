@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.labels import NO_CASES_MARK, rank_text
 from ui.charts import make_chart
 from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
 from ui.fonts import app_font
@@ -76,7 +77,8 @@ class MeetingView(QWidget):
                     title = self.tr("{0} {1}类单位绩效评价").format(period, category)
                     if len(parts) > 1:
                         title += f"（{number}/{len(parts)}）"
-                    self._add(title, lambda part=part: self._score_table(part))
+                    note = (scores.get("rule_set") or {}).get("note")
+                    self._add(title, lambda part=part, note=note: self._score_slide(part, note))
         ledgers = ledgers or {}  # the ledger pages' last shown data, by stream
         for title, build in lw_slides(ledgers.get("lw"), SCALE, ROWS_PER_SLIDE):
             self._add(title, build)
@@ -115,17 +117,33 @@ class MeetingView(QWidget):
             grid.addWidget(tile, i // 4, i % 4)
         return box
 
+    def _score_slide(self, units: list[dict], note: str | None) -> QWidget:
+        """A category's score table; under it the example rule set's note (not the city's 细则)."""
+        box = QWidget()
+        box.table = self._score_table(units)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(box.table, 1)
+        if note:
+            label = QLabel(note)
+            label.setFont(app_font(SCALE * 0.7))
+            label.setStyleSheet("color: #666")
+            layout.addWidget(label)
+        return box
+
     def _score_table(self, units: list[dict]) -> QTableWidget:
-        headers = [self.tr(h) for h in ("排名", "单位", "得分", "按期结案率", "结案率")]
+        """Ranked units, then the unranked ones (no cases: rank "—", marked 无案件), as the scores come."""
+        headers = [self.tr(h) for h in ("排名", "单位", "得分", "按期结案率", "结案率", "备注")]
         rows = []
         for unit in units:
             ind = unit.get("indicators") or {}
             cells = [
-                unit.get("rank"),
+                rank_text(unit.get("rank")),
                 unit["unit"],
                 unit.get("score"),
                 f"{ind['on_time_closure_rate']}%" if ind.get("on_time_closure_rate") else "—",
                 f"{ind['closure_rate']}%" if ind.get("closure_rate") else "—",
+                NO_CASES_MARK if unit.get("no_cases") else "",
             ]
             rows.append(["" if value is None else str(value) for value in cells])
         table = slide_table(headers, rows, SCALE, stretch=1)

@@ -180,7 +180,7 @@ def test_meeting_mode_steps_through_slides_with_arrow_keys(make_window, demo_cop
     sources = meeting.slide_widget(1)  # 受理来源, filled with the dashboard's figures
     assert sources.labels == window.dashboard.sources.labels and sources.values == window.dashboard.sources.values
     qtbot.keyClick(meeting, Qt.Key.Key_End)
-    assert "类单位绩效评价" in meeting.title.text() and meeting.stack.currentWidget().rowCount() > 0
+    assert "类单位绩效评价" in meeting.title.text() and meeting.stack.currentWidget().table.rowCount() > 0
     assert meeting.font().pointSizeF() > window.font().pointSizeF() * 1.5
     qtbot.keyClick(meeting, Qt.Key.Key_Escape)
     assert window.meeting is None
@@ -201,6 +201,28 @@ def test_only_the_shown_page_decides_how_far_the_pages_scroll(make_window, demo_
         QApplication.processEvents()
         assert window.stack.height() == area.viewport().height(), page.title
         assert not area.verticalScrollBar().isVisible(), page.title
+
+
+def test_meeting_score_slides_leave_idle_units_unranked_and_carry_the_example_note(make_window, demo_copy, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    window = make_window(demo_copy)
+    window.show_page(window.pages.index(window.scores))
+    qtbot.waitUntil(lambda: window.scores.doc is not None, timeout=60000)
+    window.toggle_meeting()
+    meeting = window.meeting
+    slides = [i for i, (title, _b) in enumerate(meeting.slides) if "B类单位" in title]
+    rows = []
+    for index in slides:
+        slide = meeting.slide_widget(index)
+        table = slide.table
+        rows += [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+        assert [label.text() for label in slide.findChildren(QLabel)] == ["按内置示例规则计算，非本市考核细则"]
+    ranks = [row[0] for row in rows]
+    first_idle = ranks.index("—")
+    assert all(r.isdigit() for r in ranks[:first_idle]) and set(ranks[first_idle:]) == {"—"}
+    assert {row[5] for row in rows[first_idle:]} == {"无案件"} and {row[5] for row in rows[:first_idle]} == {""}
+    meeting.close()
 
 
 def test_worker_runs_jobs_in_order_off_the_ui_thread_and_reports_errors(make_window, tmp_path, qtbot, script):
