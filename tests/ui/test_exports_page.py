@@ -154,3 +154,43 @@ def test_save_dialogs_suggest_the_names_the_cli_gives(make_window, demo_copy, qt
         CaseFilter(figure="closed", unit="芗城区城市管理局").file_name(period),  # `export cases -o FOLDER`
     ]
     assert suggested[1] == f"案件清单_{period.label}_结案_芗城区城市管理局.xlsx"
+    page.chart.setCurrentIndex(page.chart.findData("kinds"))
+    page.export_png()
+    assert suggested[2] == export_file_name("部件 / 事件", period, suffix=".png") == "部件_事件_2021-11.png"
+
+
+def test_exporting_a_period_without_cases_is_refused_with_the_clis_message(
+    make_window, demo_copy, qtbot, script, tmp_path
+):
+    import contextlib
+    import io
+
+    import cli
+    from models.periods import month_period
+
+    window = make_window(demo_copy)
+    page = window.exports
+    window.show_page(window.pages.index(page))
+    window._set_period(month_period(2021, 12))
+    settle(window)
+    page.export_scores(tmp_path / "scores.xlsx")
+    page.export_cases(tmp_path / "cases.xlsx")
+    page.make_bulletin()
+    page.export_png(tmp_path / "chart.png")
+    page.export_word(tmp_path / "通报.docx")
+    settle(window)
+    assert not list(tmp_path.glob("*.xlsx")) and not (tmp_path / "chart.png").exists()
+    assert not (tmp_path / "通报.docx").exists()
+    assert page.bulletin.toPlainText() == ""
+    window.close()
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):
+        assert (
+            cli.run(["--db", str(demo_copy), "export", "scores", "--month", "2021-12", "-o", str(tmp_path / "x.xlsx")])
+            == 2
+        )
+    cli_message = said.getvalue().strip().removeprefix("错误：")
+    assert cli_message.startswith("2021年12月没有任何案件数据") and "不能导出评分表" in cli_message
+    assert cli_message in script.warnings  # the GUI says what the CLI says
+    refused = sorted(w.split("，不能")[1].split("。")[0] for w in script.warnings)
+    assert refused == ["导出图表", "导出案件清单", "导出评分表", "生成通报", "生成通报"]

@@ -288,7 +288,7 @@ class ExportsPage(Page):
         """The chosen chart of the period as a 1920×1080 slide image, drawn from the period's figures (the
         dashboard's when it shows this period, else computed on the worker)."""
         key, period = combo_value(self.chart), self.ctx.period
-        if not key or period is None:
+        if not key or period is None or not self._has_data(period, self.tr("导出图表")):
             return
         title = next(t for k, t, _h in CHART_SPECS if k == key)
         name = export_file_name(self.tr(title), period, suffix=".png")
@@ -305,6 +305,17 @@ class ExportsPage(Page):
             on_done=lambda figures: self._write_slide(key, period, *figures, Path(path)),
             on_error=self.fail,
         )
+
+    def _has_data(self, period: Period, what: str) -> bool:
+        """A period without a single case is refused with the core's message, as every other export is."""
+        from models.quality import NoDataError, require_data  # the drill-down modules: not at start-up
+
+        try:
+            require_data(self.ctx.ro_db, period, what)
+        except NoDataError as exc:
+            dialogs.warn(self, str(exc))
+            return False
+        return True
 
     def _write_slide(self, key: str, period: Period, stats: dict, trend: list[dict], path: Path) -> None:
         from ui.charts import save_image, slide_image  # pyqtgraph: imported with the first chart, not at start-up
