@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from models.labels import UNAVAILABLE_MARK, definition_value_text, figure_label
+
 # Chart colours (bars, series).
 PALETTE = ("#2f6fb3", "#e07b39", "#4a9a5b", "#b8463e", "#7d5ba6", "#8c6d3f", "#c45a9c", "#6b7a8f")
 
@@ -66,12 +68,33 @@ class Trend:
 
 
 def tile_value(doc: dict, key: str, is_rate: bool) -> str:
+    """A tile's figure; "—" for one the data cannot give (a missing column: stats' `unavailable`), never 0."""
     value = doc.get(key)
     if key == "accepted" and isinstance(value, dict):
         value = value.get("total")
+    if key in (doc.get("unavailable") or ()):
+        return UNAVAILABLE_MARK
     if is_rate:
         return "—" if value is None else f"{value}%"
     return "—" if value is None else f"{int(value):,}"
+
+
+def caption_text(doc: dict) -> str:
+    """The dashboard's caption: the definitions the figures follow, what was inferred (处置 from 结案时间) and
+    what the data cannot give, in the office's words."""
+    defs = doc.get("definitions") or {}
+    parts = [
+        f"口径：应结案数 = {definition_value_text('due_to_close', defs.get('due_to_close', 'filed'))}；"
+        f"统计截止：{definition_value_text('as_of', doc.get('as_of') or '—')}。"
+    ]
+    inferred = (defs.get("disposed_source") or {}).get("inferred") or 0
+    if inferred:
+        parts.append(f"处置数含 {inferred:,} 件按结案时间推定的处置（导出没有处置时间，已结案即计为已处置）。")
+    unavailable = [figure_label(f) for f in doc.get("unavailable") or ()]
+    if unavailable:
+        parts.append(f"导出缺少所需的列，无法计算：{'、'.join(unavailable)}（显示为“{UNAVAILABLE_MARK}”）。")
+    parts.append("点击数字、柱或点可查看对应案件。")
+    return "".join(parts)
 
 
 def chart_data(doc: dict, trend_rows: list[dict]) -> dict[str, Bars | Trend]:

@@ -46,6 +46,33 @@ def write_december_csv(path: Path) -> Path:
     return path
 
 
+def plain_export(path: Path, unit_of=lambda i: "市交警支队") -> Path:
+    """An export like a real office's plainer one: 结案时间 and 当前阶段 but no 处置时间 column; 23 of 30 closed,
+    unit_of(i) the unit of the i-th case."""
+    header = [*HEADER, "处置截止时间", "结案时间", "当前阶段"]
+    rows = []
+    for i in range(30):
+        closed = i < 23
+        row = [f"2021110{i:05d}", unit_of(i), "2021-11-02 08:00:00", "2021-11-02 09:00:00", f"胜利路{i}号"]
+        row += ["事件", "车辆违停", "2021-11-05 17:30:00"]
+        row += ["2021-11-03 10:00:00" if closed else "", "已结案" if closed else "处置中"]
+        rows.append(row)
+    return write_csv(path, header, rows)
+
+
+def plain_store(folder: Path, unit_of=lambda i: "市交警支队") -> Path:
+    """A store holding plain_export imported through the importer (the inference included)."""
+    from importers.pipeline import import_file
+    from models.store import open_db
+
+    path = folder / "plain.db"
+    db = open_db(path)
+    report = import_file(db, plain_export(folder / "plain.csv", unit_of))
+    assert report.inserted == 30, report.summary_text()
+    db.conn.close()
+    return path
+
+
 def small_store(path: Path) -> Path:
     """A store with 30 closed cases of March 2021, written straight into the tables."""
     from models.store import open_db

@@ -128,3 +128,39 @@ def test_a_blank_channel_under_two_sources_reads_as_two_bars_and_opens_its_own_c
     assert "未注明渠道（公众举报）" in cases.banner.text()
     dash.channels.clicked.emit(2)
     qtbot.waitUntil(lambda: cases.count.text() == "共 1 件", timeout=10000)
+
+
+def test_an_export_without_disposal_times_shows_disposed_as_closed_and_says_it_was_inferred(
+    make_window, tmp_path, qtbot
+):
+    from tests.ui.conftest import plain_store
+
+    window = make_window(plain_store(tmp_path))
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.doc["period"] == "2021-11", timeout=30000)
+    tiles = {key: tile.value.text() for key, tile in dash.tiles.items()}
+    assert (tiles["disposed"], tiles["closed"], tiles["filed"]) == ("23", "23", "30")
+    assert tiles["disposal_rate"] == "76.67%" == tiles["closure_rate"]
+    assert "处置数含 23 件按结案时间推定的处置" in dash.note.text()
+    # no 返工次数 / 区域 / 来源 columns either: named; 处置截止时间 given: the on-time figures stand
+    assert "无法计算：返工、返工率" in dash.note.text() and "按期" not in dash.note.text()
+    assert tiles["on_time_closure_rate"].endswith("%")
+
+
+def test_a_figure_the_data_cannot_give_shows_a_dash_and_is_named_in_the_caption(make_window, tmp_path, qtbot):
+    from importers.pipeline import import_file
+    from models.store import open_db
+    from tests.ui.conftest import HEADER, ROW, write_csv
+
+    db = open_db(tmp_path / "bare.db")
+    rows = [[f"20211101{i:04d}", *ROW[1:2], "2021-11-02 08:00:00", "2021-11-02 09:00:00", *ROW[4:]] for i in range(5)]
+    import_file(db, write_csv(tmp_path / "bare.csv", HEADER, rows))  # no 结案时间, 处置时间, 截止时间 at all
+    db.conn.close()
+    window = make_window(tmp_path / "bare.db")
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.doc["period"] == "2021-11", timeout=30000)
+    tiles = {key: tile.value.text() for key, tile in dash.tiles.items()}
+    assert tiles["filed"] == "5" and tiles["closed"] == "—" and tiles["closure_rate"] == "—"
+    assert "无法计算：" in dash.note.text() and "结案率" in dash.note.text()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.ui.conftest import HEADER, ROW, history_row, open_window, settle, write_csv, write_december_csv
+from tests.ui.conftest import (
+    HEADER,
+    ROW,
+    history_row,
+    open_window,
+    plain_export,
+    settle,
+    write_csv,
+    write_december_csv,
+)
 
 
 def _wheel_down(widget) -> None:
@@ -199,3 +208,18 @@ def test_closing_the_window_during_an_import_asks_and_records_it_as_cancelled(
     finally:
         again.close()
         again.deleteLater()
+
+
+def test_the_preview_says_what_a_missing_column_will_mean(make_window, tmp_path, qtbot):
+    """No 处置时间 column: the preview says closed cases will count as disposed at their 结案时间; mapping
+    the column by hand takes the note away."""
+    plain = plain_export(tmp_path / "plain.csv")
+    window, page = _previewed(make_window, tmp_path, qtbot, plain)
+    assert page.notes.isVisible()
+    notes = page.notes.text()
+    assert "没有「处置结束时间」列：已结案案件按结案时间计为已处置（推定）" in notes
+    assert notes == "导入后请注意：" + "".join(f"\n· {n}" for n in page.previews[plain].notes)
+    page.set_mapping(plain, "disposed_at", "结案时间")  # a correction changes what the notes say
+    assert "处置结束时间" not in page.notes.text()
+    page.set_mapping(plain, "disposed_at", None)
+    assert "处置结束时间" in page.notes.text()

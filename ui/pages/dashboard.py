@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from models import browse
 from models.periods import Period, parse_label
-from ui.figures import CHART_SPECS, TILES, Bars, Trend, chart_data, tile_value
+from ui.figures import CHART_SPECS, TILES, Bars, Trend, caption_text, chart_data, tile_value
 from ui.pages.base import AppContext, Page
 from ui.startup import dashboard_data, freeze_startup_objects
 from ui.widgets import Tile
@@ -164,13 +164,7 @@ class DashboardPage(Page):
             self.tiles[key].set_value(tile_value(doc, key, is_rate), note)
         self._unfilled = chart_data(doc, trend_rows)  # figures of an earlier period are dropped
         self._schedule_step()
-        defs = doc.get("definitions") or {}
-        self.note.setText(
-            self.tr("口径：应结案数 = {0}；统计截止：{1}；点击数字、柱或点可查看对应案件。").format(
-                self.tr("立案数") if defs.get("due_to_close", "filed") == "filed" else self.tr("处置数 + 超期未处置数"),
-                doc.get("as_of", "—"),
-            )
-        )
+        self.note.setText(caption_text(doc))
 
     # ------------------------------------------------------------ drill-down
     def _open_numbers(self, period: Period, figure: str, caption: str, kind=None, minor=None) -> None:

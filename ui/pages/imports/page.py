@@ -139,6 +139,11 @@ class ImportsPage(Page):
         self.validation = QLabel("")
         self.validation.setWordWrap(True)
         self.validation.setObjectName("validation")
+        # what the file's missing optional columns will mean: 处置 inferred from 结案时间, figures unavailable
+        self.notes = QLabel("")
+        self.notes.setObjectName("banner")
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(False)
         self.start = QPushButton(self.tr("开始导入"))
         self.start.setObjectName("primary")
         self.start.setEnabled(False)
@@ -170,6 +175,7 @@ class ImportsPage(Page):
         pl.addWidget(self.info)
         pl.addWidget(preview_tabs, 1)
         pl.addWidget(self.validation)
+        pl.addWidget(self.notes)
         upper = QSplitter()
         upper.addWidget(files_box)
         upper.addWidget(preview_box)
@@ -292,6 +298,7 @@ class ImportsPage(Page):
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self.validation.setText("")
+        self._show_notes([])
 
     def _hide_mapping(self) -> None:
         self._shown = None
@@ -303,10 +310,12 @@ class ImportsPage(Page):
         self.preview.setRowCount(0)
         if preview is None:
             self.info.setText(self.tr("{0}：正在读取预览…").format(path.name))
+            self._show_notes([])
             return
         if isinstance(preview, BaseException):
             self.info.setText(self.tr("{0}：无法导入").format(path.name))
             self.validation.setText(error_text(preview))
+            self._show_notes([])
             return
         parts = [self.tr("格式 {0}").format(preview.format)]
         if preview.encoding:
@@ -372,7 +381,14 @@ class ImportsPage(Page):
             lines.append(self.tr("必需的列均已找到，可以导入（有问题的行会被单独记录，不影响其他行）"))
             self.validation.setStyleSheet(f"color: {OK_COLOR}")
         self.validation.setText("；".join(lines))
+        from models.quality import missing_column_notes  # the drill-down modules: not at start-up
+
+        self._show_notes(missing_column_notes(mapping))  # the mapping as corrected, not only as detected
         self._update_buttons()
+
+    def _show_notes(self, notes: list[str]) -> None:
+        self.notes.setText(self.tr("导入后请注意：") + "".join(f"\n· {n}" for n in notes))
+        self.notes.setVisible(bool(notes))
 
     def _update_buttons(self) -> None:
         running = self.job is not None
