@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from tests.ui.conftest import settle
+from ui.pages.scores import RegisterUnitDialog
 
 
 def test_adjustment_dialog_stays_open_with_the_typed_entry_when_the_core_refuses_it(make_window, demo_copy, qtbot):
@@ -70,3 +73,42 @@ def test_units_without_cases_are_unranked_after_the_ranked_ones_under_the_rule_s
     assert all("无案件" in row[2] for row in idle) and not any("无案件" in row[2] for row in ranked)
     page.select_unit(idle[0][1])
     assert page.explain_title.text().endswith("B类不参加排名")
+
+
+def test_an_unregistered_unit_is_named_in_a_band_and_registered_with_one_click(make_window, tmp_path, qtbot):
+    """6 cases of 新区城管中队, a unit not in the registry: named above the tables (not silently missing),
+    登记到名册 asks its category and parent; refused without a category, then scored in its category."""
+    from models import registry
+    from models.store import connect
+    from tests.ui.conftest import plain_store
+
+    window = make_window(plain_store(tmp_path, unit_of=lambda i: "新区城管中队" if i < 6 else "市交警支队"))
+    page = window.scores
+    window.show_page(window.pages.index(page))
+    qtbot.waitUntil(lambda: page.doc is not None, timeout=60000)
+    settle(window)
+    assert page.unplaced.isVisible()
+    assert "新区城管中队（立案 6 件）" in page.unplaced.text.text()
+    assert not any(page.tables[c].findItems("新区城管中队", Qt.MatchFlag.MatchExactly) for c in page.tables)
+    assert [b.text() for b in page.unplaced.buttons] == ["登记「新区城管中队」到名册…"]
+    page.unplaced.buttons[0].click()
+    dialog = page.findChild(RegisterUnitDialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    ok.click()  # no category yet
+    assert dialog.isVisible() and "请选择单位类别" in dialog.error.text()
+    dialog.category.setCurrentIndex(dialog.category.findData("B"))
+    dialog.parent_unit.setCurrentText("不存在的单位")
+    ok.click()
+    qtbot.waitUntil(lambda: window.tasks.idle() and ok.isEnabled(), timeout=30000)
+    assert dialog.isVisible() and "不存在的单位" in dialog.error.text()  # the core refused: nothing saved
+    dialog.parent_unit.setCurrentText("市城市管理局")
+    ok.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30000)
+    settle(window)
+    assert not page.unplaced.isVisible()
+    assert page.tables["B"].findItems("新区城管中队", Qt.MatchFlag.MatchExactly)
+    assert page.selected_unit == "新区城管中队" and page.explain_title.text().startswith("新区城管中队：")
+    db = connect(window.ctx.db_path, readonly=True)
+    unit = registry.units_by_name(db)["新区城管中队"]
+    db.conn.close()
+    assert (unit.category, unit.parent) == ("B", "市城市管理局")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,7 +31,7 @@ from models.labels import rank_text
 from models.periods import Period
 from ui.grades import grade_color, to_decimal
 from ui.pages.base import AppContext, Page
-from ui.widgets import REFUSED_COLOR, combo_value
+from ui.widgets import REFUSED_COLOR, combo_value, fit_popup
 
 COLUMNS = ("排名", "单位", "得分", "名次变化", "按期结案率", "结案率", "处置率", "立案", "返工", "说明")
 
@@ -62,6 +63,17 @@ def reverse_and_rescore(db, period: Period, rules: str | None, adjustment_id: in
     from models.adjustments import reverse_adjustment
 
     reverse_adjustment(db, adjustment_id, reason=reason)
+    return scores_data(db, period, rules)
+
+
+def register_and_rescore(
+    db, period: Period, rules: str | None, name: str, category: str, parent: str | None
+) -> tuple[dict, dict]:
+    """登记到名册: the unit joins the registry (registry.register_unit refuses a bad entry, saving nothing),
+    then the period is scored again with it."""
+    from models.registry import register_unit
+
+    register_unit(db, name, category=category, parent=parent)
     return scores_data(db, period, rules)
 
 
@@ -138,6 +150,102 @@ class AdjustmentDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
 
+class RegisterUnitDialog(QDialog):
+    """登记到名册 for a unit met in the cases but not in the registry: its category (required to be scored)
+    and parent. Stays open until the core has saved it, like the adjustment dialog."""
+
+    submitted = Signal(dict)
+
+    def __init__(
+        self, name: str, filed: int, categories: list[dict], parents: list[str], parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.name = name
+        self.setWindowTitle(self.tr("登记到名册"))
+        self.category = QComboBox()
+        self.category.addItem(self.tr("（请选择）"), "")
+        for entry in categories:
+            self.category.addItem(f"{entry['code']}类 — {entry['description']}", entry["code"])
+        self.parent_unit = QComboBox()
+        self.parent_unit.setEditable(True)
+        self.parent_unit.addItem("")
+        self.parent_unit.addItems(parents)
+        self.parent_unit.lineEdit().setPlaceholderText(self.tr("无上级单位"))
+        self.parent_unit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        fit_popup(self.parent_unit)
+        self.error = QLabel("")
+        self.error.setStyleSheet(f"color: {REFUSED_COLOR}")
+        self.error.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("「{0}」本期立案 {1} 件，登记后参加绩效评价。").format(name, filed)))
+        form.addRow(self.tr("单位类别"), self.category)
+        form.addRow(self.tr("上级单位"), self.parent_unit)
+        form.addRow(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def values(self) -> dict:
+        return {
+            "name": self.name,
+            "category": combo_value(self.category),
+            "parent": self.parent_unit.currentText().strip() or None,
+        }
+
+    def _check(self) -> None:
+        if not combo_value(self.category):
+            self.error.setText(self.tr("请选择单位类别：没有类别的单位无法排名"))
+            return
+        self.error.setText(self.tr("正在保存…"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.submitted.emit(self.values())
+
+    def refused(self, message: str) -> None:
+        self.error.setText(message)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+
+class UnplacedBand(QFrame):
+    """The units with cases this period that are not in the registry, so not scored: named, each with a
+    登记到名册 button (the first MAX_SHOWN; the rest are named in the text)."""
+
+    register = Signal(str, int)  # unit, filed
+    MAX_SHOWN = 6
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.buttons_row = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text)
+        layout.addLayout(self.buttons_row)
+        self.buttons: list[QPushButton] = []
+        self.setVisible(False)
+
+    def show_units(self, units: list[dict]) -> None:
+        for button in self.buttons:
+            button.deleteLater()
+        self.buttons = []
+        while self.buttons_row.count():
+            self.buttons_row.takeAt(0)
+        self.setVisible(bool(units))
+        if not units:
+            return
+        names = "、".join(self.tr("{0}（立案 {1} 件）").format(u["unit"], u["filed"]) for u in units)
+        text = self.tr("{0} 个处置单位不在单位名录中，本期未参加评价：{1}。登记到名册后即参加评价。")
+        self.text.setText(text.format(len(units), names))
+        for unit in units[: self.MAX_SHOWN]:
+            button = QPushButton(self.tr("登记「{0}」到名册…").format(unit["unit"]))
+            button.clicked.connect(lambda _c=False, u=unit: self.register.emit(u["unit"], int(u["filed"])))
+            self.buttons.append(button)
+            self.buttons_row.addWidget(button)
+        self.buttons_row.addStretch(1)
+
+
 class ScoresPage(Page):
     title = "绩效评价"
 
@@ -157,6 +265,8 @@ class ScoresPage(Page):
         self.rules_note = QLabel("")
         self.rules_note.setObjectName("banner")
         self.rules_note.setVisible(False)
+        self.unplaced = UnplacedBand()
+        self.unplaced.register.connect(self.open_register_dialog)
         self.adjust = QPushButton(self.tr("记录人工加减分…"))
         self.adjust.clicked.connect(self.open_adjustment_dialog)
         self.reverse = QPushButton(self.tr("冲销选中的调整"))
@@ -206,6 +316,7 @@ class ScoresPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.rules_note)
+        layout.addWidget(self.unplaced)
         layout.addWidget(split, 1)
         self._rules_loaded = False
 
@@ -253,6 +364,7 @@ class ScoresPage(Page):
         )
         self.rules_note.setText(rs.get("note") or "")  # an example rule set says it is not the city's 细则
         self.rules_note.setVisible(bool(rs.get("note")))
+        self.unplaced.show_units(doc.get("unplaced_units") or [])
         own = {u["unit"]: u for u in stats.get("units", [])}
         current_tab = self.tabs.currentIndex()
         self.tabs.clear()
@@ -398,6 +510,43 @@ class ScoresPage(Page):
         elif data:
             caption = f"{self.selected_unit} · {item.text(0)}"
             self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(data)), caption)
+
+    # ------------------------------------------------------------ 登记到名册
+    def open_register_dialog(self, name: str, filed: int) -> RegisterUnitDialog:
+        doc = self.doc or {}
+        parents = [u["unit"] for u in doc.get("units", [])]
+        dialog = RegisterUnitDialog(name, filed, doc.get("categories") or [], parents, self)
+        dialog.submitted.connect(lambda values: self.register_unit(values, dialog))
+        dialog.open()
+        return dialog
+
+    def register_unit(self, values: dict, dialog: RegisterUnitDialog | None = None) -> None:
+        from ui.worker import error_text
+
+        generation = self.next_generation()
+
+        def done(result) -> None:
+            if dialog is not None:
+                dialog.accept()
+            self.selected_unit = values["name"]
+            self._after_write(generation, result)
+
+        def failed(exc: BaseException) -> None:
+            if dialog is not None and dialog.isVisible():
+                dialog.refused(error_text(exc))
+            else:
+                self.fail(exc)
+
+        self.ctx.run(
+            register_and_rescore,
+            self.ctx.period,
+            self.rule_set(),
+            values["name"],
+            values["category"],
+            values["parent"],
+            on_done=done,
+            on_error=failed,
+        )
 
     # ------------------------------------------------------------ adjustments
     def open_adjustment_dialog(self) -> AdjustmentDialog:
