@@ -51,6 +51,7 @@ QLabel#tileNote { color: #777; }
 QLabel#pageHeading { font-weight: bold; }
 QLabel#sectionHeading { font-weight: bold; }
 QLabel#banner { background: #fff6d6; color: #222; border: 1px solid #e8d58c; padding: 4px 8px; }
+QFrame#unplacedBand { background: #fdecea; color: #222; border: 1px solid #e6b0aa; }
 QFrame#dropZone { border: 2px dashed #9fb3c8; border-radius: 6px; background: #f7f9fc; color: #222; }
 QPushButton#primary { font-weight: bold; }
 """

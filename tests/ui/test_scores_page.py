@@ -91,6 +91,7 @@ def test_an_unregistered_unit_is_named_in_a_band_and_registered_with_one_click(m
     assert "新区城管中队（立案 6 件）" in page.unplaced.text.text()
     assert not any(page.tables[c].findItems("新区城管中队", Qt.MatchFlag.MatchExactly) for c in page.tables)
     assert [b.text() for b in page.unplaced.buttons] == ["登记「新区城管中队」到名册…"]
+    assert {page.tables["A"].item(r, 8).text() for r in range(page.tables["A"].rowCount())} == {"—"}  # no 返工次数
     page.unplaced.buttons[0].click()
     dialog = page.findChild(RegisterUnitDialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import browse
-from models.labels import rank_text
+from models.labels import UNAVAILABLE_MARK, rank_text
 from models.periods import Period
 from ui.grades import grade_color, to_decimal
 from ui.pages.base import AppContext, Page
@@ -215,7 +215,7 @@ class UnplacedBand(QFrame):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("banner")
+        self.setObjectName("unplacedBand")
         self.text = QLabel("")
         self.text.setWordWrap(True)
         self.buttons_row = QHBoxLayout()
@@ -373,7 +373,7 @@ class ScoresPage(Page):
         for unit in doc.get("units", []):
             by_cat.setdefault(unit.get("category") or "?", []).append(unit)
         for category, units in by_cat.items():
-            table = self._table(units, own)
+            table = self._table(units, own, set(doc.get("unavailable") or ()))
             self.tables[category] = table
             self.tabs.addTab(table, self.tr("{0}类（{1}）").format(category, len(units)))
         if 0 <= current_tab < self.tabs.count():
@@ -382,7 +382,8 @@ class ScoresPage(Page):
             self.select_unit(self.selected_unit)
         self.ctx.run(month_adjustments, doc.get("period"), on_done=self._fill_adjustments, on_error=lambda e: None)
 
-    def _table(self, units: list[dict], own: dict[str, dict]) -> QTableWidget:
+    def _table(self, units: list[dict], own: dict[str, dict], unavailable: set[str]) -> QTableWidget:
+        """One category's table; a figure the data cannot give (a missing column) reads —, never 0."""
         table = QTableWidget(len(units), len(COLUMNS))
         table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         table.verticalHeader().setVisible(False)
@@ -408,8 +409,8 @@ class ScoresPage(Page):
                 _pct(stats.get("on_time_closure_rate")),
                 _pct(stats.get("closure_rate")),
                 _pct(stats.get("disposal_rate")),
-                str(stats.get("need_dispose", stats.get("filed", "")) if stats else ""),
-                str(stats.get("rework", "")) if stats else "",
+                _count(stats, "need_dispose" if "need_dispose" in stats else "filed", unavailable),
+                _count(stats, "rework", unavailable),
                 "；".join(notes),
             ]
             for c, text in enumerate(cells):
@@ -618,6 +619,12 @@ class ScoresPage(Page):
     def mark_stale(self) -> None:
         if not self._suppress:
             super().mark_stale()
+
+
+def _count(stats: dict, key: str, unavailable: set[str]) -> str:
+    if not stats:
+        return ""
+    return UNAVAILABLE_MARK if key in unavailable else str(stats.get(key, ""))
 
 
 def _pct(value) -> str:
