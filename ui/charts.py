@@ -63,15 +63,17 @@ class _Chart(QWidget):
     def index_at(self, point: QPointF) -> int | None:  # pragma: no cover - overridden
         return None
 
-    def _start(self, empty: bool) -> bool:
-        """Clear the plot for new content; without any, write 暂无数据 on a blank frame (no axes, so none of
-        the previous figures' ticks or pyqtgraph's 0–1 default). Returns whether there is something to draw."""
+    def _start(self, empty: bool, note: str = "") -> bool:
+        """Clear the plot for new content; without any, write 暂无数据 (or `note`: why not) on a blank frame
+        (no axes, so none of the previous figures' ticks or pyqtgraph's 0–1 default). Returns whether there
+        is something to draw."""
         self.item.clear()
         self.showing_empty = empty
         for name in ("left", "bottom"):
             self.item.showAxis(name, not empty)
         if empty:
-            message = self._text(QCoreApplication.translate("charts", NO_DATA), color="#888888", anchor=(0.5, 0.5))
+            text = note or QCoreApplication.translate("charts", NO_DATA)
+            message = self._text(text, color="#888888", anchor=(0.5, 0.5))
             message.setFont(app_font(self.scale * 1.4))
             message.setPos(0.5, 0.5)
             self.item.addItem(message)
@@ -120,7 +122,7 @@ class BarChart(_Chart):
         self.keys = list(bars.keys) if bars.keys is not None else list(labels)
         n = len(self.values)
         self._set_legend(bars.legend if not bars.empty else ())
-        if not self._start(bars.empty):
+        if not self._start(bars.empty, bars.note):
             self.labels, self.values = [], []
             self.setMinimumHeight(0)
             return
@@ -226,7 +228,7 @@ class TrendChart(_Chart):
     def set_data(self, trend: Trend) -> None:
         months, series = trend.months, trend.series
         self.months = [] if trend.empty else list(months)
-        if not self._start(trend.empty):
+        if not self._start(trend.empty, trend.note):
             return
         xs = list(range(len(months)))
         top = 1

@@ -48,6 +48,7 @@ class Bars:
     value_texts: list[str] | None = None  # None: the count, with thousands separators
     legend: tuple[tuple[str, str], ...] = ()  # (name, colour) when the colours stand for something
     keys: list | None = None  # what a click on each bar selects, when not its label
+    note: str = ""  # why the chart is empty, when not simply no cases (a column the export lacks)
 
     @property
     def empty(self) -> bool:
@@ -61,6 +62,7 @@ class Trend:
 
     months: list[str]
     series: dict[str, list[int | None]]
+    note: str = ""
 
     @property
     def empty(self) -> bool:
@@ -115,6 +117,14 @@ def chart_data(doc: dict, trend_rows: list[dict]) -> dict[str, Bars | Trend]:
         top = next((k.get("top", []) for k in kinds if k["name"] == kind), [])[: limits[kind]]
         return Bars([t["name"] for t in top], [t["count"] for t in top], [color] * len(top))
 
+    gone = set(doc.get("unavailable") or ())
+
+    def unavailable(section: str, bars: Bars) -> Bars:
+        """A breakdown the export cannot give (no 来源 column: every record under 未注明来源) says so."""
+        if section not in gone:
+            return bars
+        return Bars([], [], [], note=f"无法统计：导出缺少{figure_label(section).removesuffix('分布')}所需的列")
+
     while len(trend_rows) > 1 and not (trend_rows[0].get("accepted") or trend_rows[0].get("filed")):
         trend_rows = trend_rows[1:]  # months before the first import are not "zero cases"
     series = {
@@ -123,23 +133,30 @@ def chart_data(doc: dict, trend_rows: list[dict]) -> dict[str, Bars | Trend]:
         if trend_rows and key in trend_rows[0]
     }
     return {
-        "sources": Bars(
-            [s["name"] for s in sources], [s["count"] for s in sources], [source_color[s["name"]] for s in sources]
+        "sources": unavailable(
+            "sources",
+            Bars([s["name"] for s in sources], [s["count"] for s in sources], list(source_color.values())),
         ),
-        "channels": Bars(
-            [f"{name}（{source}）" if name in repeated else name for name, _count, source in channels],
-            [c[1] for c in channels],
-            [source_color[c[2]] for c in channels],
-            keys=[(name, source if name in repeated else None) for name, _count, source in channels],
-            legend=tuple((s["name"], source_color[s["name"]]) for s in sources if s.get("channels")),
+        "channels": unavailable(
+            "sources",
+            Bars(
+                [f"{name}（{source}）" if name in repeated else name for name, _count, source in channels],
+                [c[1] for c in channels],
+                [source_color[c[2]] for c in channels],
+                keys=[(name, source if name in repeated else None) for name, _count, source in channels],
+                legend=tuple((s["name"], source_color[s["name"]]) for s in sources if s.get("channels")),
+            ),
         ),
-        "kinds": Bars(
-            [k["name"] for k in kinds],
-            [k["count"] for k in kinds],
-            [PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
-            [f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
+        "kinds": unavailable(
+            "kinds",
+            Bars(
+                [k["name"] for k in kinds],
+                [k["count"] for k in kinds],
+                [PALETTE[i % len(PALETTE)] for i in range(len(kinds))],
+                [f"{k['count']:,}（{k['share']}%）" if k.get("share") else f"{k['count']:,}" for k in kinds],
+            ),
         ),
-        "top_parts": top_bars("部件", PALETTE[0]),
-        "top_events": top_bars("事件", PALETTE[1]),
+        "top_parts": unavailable("top", top_bars("部件", PALETTE[0])),
+        "top_events": unavailable("top", top_bars("事件", PALETTE[1])),
         "trend": Trend([row["period"] for row in trend_rows], series),
     }

@@ -164,3 +164,42 @@ def test_a_figure_the_data_cannot_give_shows_a_dash_and_is_named_in_the_caption(
     tiles = {key: tile.value.text() for key, tile in dash.tiles.items()}
     assert tiles["filed"] == "5" and tiles["closed"] == "—" and tiles["closure_rate"] == "—"
     assert "无法计算：" in dash.note.text() and "结案率" in dash.note.text()
+
+
+def test_the_data_quality_panel_lists_every_warning_and_opens_its_cases(make_window, tmp_path, qtbot):
+    import pyqtgraph as pg
+
+    from tests.ui.conftest import plain_store
+
+    window = make_window(plain_store(tmp_path, unit_of=lambda i: "新区城管中队" if i < 6 else "市交警支队"))
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None and dash.charts_ready, timeout=30000)
+    panel = dash.quality
+    rows = {
+        panel.table.item(r, 1).text(): (panel.table.item(r, 0).text(), panel.table.item(r, 2).text())
+        for r in range(panel.table.rowCount())
+    }
+    assert panel.isVisible() and panel.title() == f"数据质量提示（{len(dash.doc['warnings'])} 条）"
+    assert [w["text"] for w in panel.warnings] == [w["text"] for w in dash.doc["warnings"]]
+    unregistered = next(t for t in rows if "新区城管中队" in t)
+    inferred = next(t for t in rows if t.startswith("23 件已结案案件没有处置时间"))
+    assert rows[unregistered] == ("请核查", "6") and rows[inferred] == ("推定", "23")
+    cases = window.cases
+    panel._clicked(list(rows).index(unregistered), 1)
+    qtbot.waitUntil(lambda: cases.count.text() == "共 6 件", timeout=10000)
+    assert {cases.model.case_no(r) for r in range(6)} == {f"2021110{i:05d}" for i in range(6)}
+    panel._clicked(list(rows).index(inferred), 2)
+    qtbot.waitUntil(lambda: cases.count.text() == "共 23 件", timeout=10000)
+    assert "数据质量" in cases.banner.text()
+    # no 来源 column: the source charts say why they are empty instead of one bar of 未注明来源
+    texts = [i.toPlainText() for i in dash.sources.item.items if isinstance(i, pg.TextItem)]
+    assert texts == ["无法统计：导出缺少受理来源所需的列"] and dash.channels.showing_empty
+
+
+def test_the_panel_is_hidden_for_a_month_with_nothing_to_report(make_window, demo_copy, qtbot):
+    window = make_window(demo_copy)
+    dash = window.dashboard
+    window.show_page(window.pages.index(dash))
+    qtbot.waitUntil(lambda: dash.doc is not None, timeout=30000)
+    assert dash.doc["warnings"] == [] and not dash.quality.isVisible()

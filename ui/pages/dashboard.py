@@ -11,6 +11,7 @@ from models import browse
 from models.periods import Period, parse_label
 from ui.figures import CHART_SPECS, TILES, Bars, Trend, caption_text, chart_data, tile_value
 from ui.pages.base import AppContext, Page
+from ui.quality_panel import QualityPanel
 from ui.startup import dashboard_data, freeze_startup_objects
 from ui.widgets import Tile
 
@@ -57,9 +58,12 @@ class DashboardPage(Page):
         self.note = QLabel("")
         self.note.setObjectName("note")
         self.note.setWordWrap(True)
+        self.quality = QualityPanel()
+        self.quality.open_cases.connect(self._open_warning)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(tiles)
+        layout.addWidget(self.quality)
         charts = QWidget()
         charts.setLayout(self.grid)
         layout.addWidget(charts, 1)
@@ -165,6 +169,7 @@ class DashboardPage(Page):
         self._unfilled = chart_data(doc, trend_rows)  # figures of an earlier period are dropped
         self._schedule_step()
         self.note.setText(caption_text(doc))
+        self.quality.show_warnings(doc.get("warnings") or [])
 
     # ------------------------------------------------------------ drill-down
     def _open_numbers(self, period: Period, figure: str, caption: str, kind=None, minor=None) -> None:
@@ -174,6 +179,25 @@ class DashboardPage(Page):
             period,
             figure,
             browse.CaseQuery(kind=kind, minor=minor),
+            on_done=lambda numbers: (
+                self.ctx.status.emit(""),
+                self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(numbers)), caption),
+            ),
+            on_error=self.fail,
+        )
+
+    def _open_warning(self, warning: dict) -> None:
+        """A data-quality row: the cases behind it (quality.warning_cases), on 案件查询."""
+        from models.quality import warning_cases  # the drill-down modules: not at start-up
+
+        period = self.ctx.period
+        text = warning.get("text", "")
+        caption = f"{period.label} {self.tr('数据质量')} · {text if len(text) <= 40 else text[:39] + '…'}"
+        self.ctx.status.emit(self.tr("正在查找案件…"))
+        self.ctx.run(
+            warning_cases,
+            period,
+            warning,
             on_done=lambda numbers: (
                 self.ctx.status.emit(""),
                 self.ctx.open_cases.emit(browse.CaseQuery(numbers=tuple(numbers)), caption),
