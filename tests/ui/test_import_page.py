@@ -218,7 +218,7 @@ def test_the_preview_says_what_a_missing_column_will_mean(make_window, tmp_path,
     assert page.notes.isVisible()
     notes = page.notes.text()
     assert "没有「处置结束时间」列：已结案案件按结案时间计为已处置（推定）" in notes
-    assert notes == "导入后请注意：" + "".join(f"\n· {n}" for n in page.previews[plain].notes)
+    assert notes == "导入后请注意：" + "；".join(page.previews[plain].notes) + "。"
     page.set_mapping(plain, "disposed_at", "结案时间")  # a correction changes what the notes say
     assert "处置结束时间" not in page.notes.text()
     page.set_mapping(plain, "disposed_at", None)

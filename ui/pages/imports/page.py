@@ -155,6 +155,7 @@ class ImportsPage(Page):
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
         self.report.setMaximumHeight(110)
+        self.report.setVisible(False)  # until an import has something to report: room for the mapping
         self.start.clicked.connect(self.start_import)
         self.cancel.clicked.connect(self.cancel_import)
         self.history = HistoryPanel(ctx)
@@ -387,7 +388,7 @@ class ImportsPage(Page):
         self._update_buttons()
 
     def _show_notes(self, notes: list[str]) -> None:
-        self.notes.setText(self.tr("导入后请注意：") + "".join(f"\n· {n}" for n in notes))
+        self.notes.setText(self.tr("导入后请注意：") + "；".join(notes) + "。")
         self.notes.setVisible(bool(notes))
 
     def _update_buttons(self) -> None:
@@ -428,6 +429,7 @@ class ImportsPage(Page):
         # only a corrected mapping is passed (and remembered for the next export of the same shape)
         corrected = {p: self.mappings[p] for p in self.files if self.mappings[p] != self.previews[p].mapping}
         self.report.clear()
+        self.report.setVisible(False)
         self.progress.setRange(0, 0)
         self.progress_text.setText(self.tr("导入中…"))
         self.job = self.ctx.run(
@@ -463,6 +465,7 @@ class ImportsPage(Page):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.report.setPlainText("\n".join(r.summary_text() for r in reports))
+        self.report.setVisible(True)
         cancelled = any(r.cancelled for r in reports)
         self.progress_text.setText(self.tr("已取消：数据库未改变") if cancelled else self.tr("导入完成"))
         done = [r for r in reports if not r.cancelled]
