@@ -283,7 +283,7 @@ class SettingsPage(Page):
                     (r.display_name or r.name) + (self.tr("（默认）") if r.name == default else ""),
                     r.version,
                     FAMILY_LABELS.get(r.family, r.family),
-                    "；".join(t for t in (r.description, EXAMPLE_RULES_NOTE if r.example else "") if t),
+                    "；".join(t for t in (EXAMPLE_RULES_NOTE if r.example else "", r.description) if t),
                     str(r.path) if r.path else "",
                 ]
                 for r in data["rule_sets"]
