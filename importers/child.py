@@ -35,6 +35,7 @@ BATCH = 5000
 MAX_CHUNKS = 8  # the parent attaches each chunk file (SQLite allows 10 attached databases); the last takes the rest
 PROGRESS_EVERY = 10_000
 STAGING_COLUMNS = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"]
+ROWS_TABLE_SQL = f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {', '.join(STAGING_COLUMNS)})"
 
 
 def create_staging(path: Path) -> sqlite3.Connection:
@@ -174,7 +175,7 @@ class _Writer(threading.Thread):
         conn = sqlite3.connect(str(chunk_path(self.staging, self.index)), isolation_level=None)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {', '.join(STAGING_COLUMNS)})")
+        conn.execute(ROWS_TABLE_SQL)
         conn.execute("BEGIN")
         self.in_chunk = 0
         return conn

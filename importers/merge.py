@@ -43,11 +43,13 @@ _COUNT_NEW = (
     "SELECT COUNT(*) FROM {chunk}.rows r WHERE 1"
     " AND NOT EXISTS (SELECT 1 FROM main.cases c WHERE c.case_no = r.case_no)"
 )
-# history keeps the previous row self-describing: its raw cells as {header: text} again
+# history keeps the previous row self-describing: its raw cells as {header: text} again. The outer json()
+# marks the value as JSON for json_object(): SQLite >= 3.45 drops that mark on a value leaving a subquery
+# or CASE, and would store the object as an escaped string.
 _RAW_OBJECT = (
-    "CASE WHEN json_type(c.raw) = 'object' THEN json(c.raw) ELSE (SELECT json_group_object("
+    "json(CASE WHEN json_type(c.raw) = 'object' THEN c.raw ELSE (SELECT json_group_object("
     "COALESCE(h.value, '列' || (r.key + 1)), r.value) FROM json_each(c.raw) r LEFT JOIN json_each("
-    "(SELECT raw_headers FROM main.imports i WHERE i.id = c.import_id)) h ON h.key = r.key) END"
+    "(SELECT raw_headers FROM main.imports i WHERE i.id = c.import_id)) h ON h.key = r.key) END)"
 )
 _OLD_JSON = (
     "json_object("
@@ -65,6 +67,12 @@ _UPSERT = (
     + ", ".join(f"{c} = excluded.{c}" for c in [*_STORE_COLS, "import_id"])
     + f" WHERE {_changed('cases', 'excluded')}"
 )
+
+
+def history_sql(chunk: str) -> str:
+    """INSERT of the previous versions of the stored cases that the rows of attached `chunk` change
+    (parameters: replaced_at, replaced_by_import); its rowcount is the number of updated cases."""
+    return _HISTORY.replace("{chunk}", chunk)
 
 
 class Merger:
@@ -101,7 +109,7 @@ class Merger:
         self._begin()
         conn = self.conn
         self.inserted += conn.execute(_COUNT_NEW.replace("{chunk}", name)).fetchone()[0]
-        self.updated += conn.execute(_HISTORY.replace("{chunk}", name), (self.now, self.import_id)).rowcount
+        self.updated += conn.execute(history_sql(name), (self.now, self.import_id)).rowcount
         conn.execute(_UPSERT.replace("{chunk}", name), (self.import_id,))
         self.merged += conn.execute(f"SELECT COUNT(*) FROM {name}.rows").fetchone()[0]
         if self.progress:

@@ -540,12 +540,12 @@ def migrate(db: sqlite_utils.Database) -> None:
         if number <= current:
             continue
         with transaction(db):
-            for statement in _split_sql(script):
+            for statement in split_sql(script):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
 
 
-def _split_sql(script: str) -> list[str]:
+def split_sql(script: str) -> list[str]:
     """Split a migration into statements (executescript would commit our transaction)."""
     statements, buffer = [], ""
     for line in script.splitlines():
