@@ -73,6 +73,7 @@ class Extractor:
         self.width = len(self.headers)
         self.keys = _unique_keys(self.headers)
         self.case_col = mapping.columns["case_no"]
+        self.time_cols = [col for name, col in mapping.columns.items() if CASE_FIELDS[name] == "datetime"]
         labels = {name: self.headers[col] or self.keys[col] for name, col in mapping.columns.items()}
         self.case_header = labels["case_no"]
         self.convert = compile_row_converter(
@@ -102,11 +103,13 @@ class Extractor:
         if not any(cells):
             self.skipped.append((row_no, "空行"))
             return
+        # a case number (ASCII, in the first column) is the row's first cell: no totals or note line then
         case_cell = cells[self.case_col] if self.case_col < len(cells) else None
-        no_case = case_cell in ("", None) or (type(case_cell) is str and case_cell.strip().startswith(hdr.TOTAL_WORDS))
-        if no_case and hdr.is_total_row(cells):
-            self.skipped.append((row_no, "合计行"))
-            return
+        if self.case_col or type(case_cell) is not str or not case_cell or not case_cell.isascii():
+            why = hdr.totals_or_note_row(cells, self.time_cols)
+            if why is not None:
+                self.skipped.append((row_no, why))
+                return
         out, problems = self.convert(cells, row_no)
         case_no = out[1]
         if not case_no:

@@ -11,8 +11,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from importers import values as val
+
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "汇总")
+NOTE_WORDS = (*TOTAL_WORDS, "注", "制表", "导出")
 
 
 @dataclass
@@ -164,14 +167,19 @@ def check_mapping(headers: list[str], mapping: dict[str, str], required: list[st
     )
 
 
-def is_total_row(cells: list) -> bool:
-    """A 合计/总计 row below the data (it has no case number of its own)."""
-    for cell in cells:
-        if type(cell) is str:
-            text = "".join(cell.split())
-            if text and text.startswith(TOTAL_WORDS):
-                return True
-    return False
+def totals_or_note_row(cells: list, time_columns: list[int]) -> str | None:
+    """Why a row below the header is not a case: "合计行" for a totals line, "说明行" for a note, an
+    导出人/制表人 line; None for a case row. Such a row starts (first non-blank cell) with one of the words
+    and has no date in any time column: a count in the case-number column ("合计 | 40条") is not a case."""
+    first = next((c for c in cells if c is not None and c != ""), None)
+    if type(first) is not str:
+        return None
+    text = "".join(first.split())
+    if not text.startswith(NOTE_WORDS):
+        return None
+    if any(val.is_date_value(cells[i]) for i in time_columns if i < len(cells)):
+        return None
+    return "合计行" if text.startswith(TOTAL_WORDS) else "说明行"
 
 
 def save_mapping(db, headers: list[str], mapping: dict[str, str], stream: str = "cases") -> None:

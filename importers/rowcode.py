@@ -33,7 +33,9 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
     lines = [f"    v = cells[{col}]"]
     if name == "case_no":
         lines += [
-            "    if type(v) is str and v.isascii() and v.isalnum():",
+            # the common case: ASCII letters and digits, long enough, at least one digit
+            "    if type(v) is str and v.isascii() and v.isalnum() and not v.isalpha()"
+            f" and len(v) >= {val.MIN_CASE_NO_LENGTH}:",
             f"        {target} = v",
             "    elif v is None or v == '':",
             f"        {target} = ''",

@@ -19,6 +19,8 @@ _TEXT_DT = re.compile(
     r"(?:[\sT]*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2}(?:\.\d+)?)\s*秒?)?)?"
 )
 _SCI = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_COUNT_TEXT = re.compile(r"(?:合计|总计|小计|共计|汇总)?[:：]?共?\d+(?:条|件|页|行)")
+MIN_CASE_NO_LENGTH = 4
 CANCEL_STAGES = frozenset({"作废", "[作废]", "【作废】", "已作废", "(作废)", "（作废）"})
 
 
@@ -125,18 +127,43 @@ def case_no_text(value: object) -> str | None:
             raise ValueProblem(f"案件编号「{text}」已被转成科学计数法，原编号无法恢复，请以文本格式重新导出")
         if text.endswith(".0") and text[:-2].isdigit():
             text = text[:-2]
-        return text
+        return _plausible_case_no(text)
     if isinstance(value, bool):
         raise ValueProblem(f"案件编号「{value}」无效")
     if isinstance(value, int):
-        return str(value)
+        return _plausible_case_no(str(value))
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueProblem(f"案件编号「{value}」不是整数编号")
         if abs(value) >= 1e15:
             raise ValueProblem(f"案件编号「{value:.0f}」以数字保存且超过 15 位，已被 Excel 截断，请以文本格式重新导出")
-        return str(int(value))
+        return _plausible_case_no(str(int(value)))
     raise ValueProblem(f"案件编号「{value}」无效")
+
+
+def _plausible_case_no(text: str) -> str:
+    """A platform case number has digits and at least 4 characters; "40条" or "共 3 页" is a count from a
+    totals or page line that landed in the case-number column, not a case."""
+    if _COUNT_TEXT.fullmatch("".join(text.split())):
+        raise ValueProblem(f"案件编号「{text}」是条数或页数（合计行、页脚），不是案件编号")
+    if not any(c.isdigit() for c in text):
+        raise ValueProblem(f"案件编号「{text}」不含数字，不是案件编号")
+    if len(text) < MIN_CASE_NO_LENGTH:
+        raise ValueProblem(f"案件编号「{text}」不足 {MIN_CASE_NO_LENGTH} 个字符，不是案件编号")
+    return text
+
+
+def is_date_value(value: object) -> bool:
+    """A cell that holds a date (a typed date-time, or text that reads as one): what a case row has in its
+    time columns and a totals line has not."""
+    if isinstance(value, date):
+        return True
+    if type(value) is not str or not value.strip():
+        return False
+    try:
+        return datetime_text(value) is not None
+    except ValueProblem:
+        return False
 
 
 def plain_text(value: object) -> str | None:

@@ -174,3 +174,75 @@ def test_row_numbers_are_the_sheet_rows_when_the_table_starts_lower(db, tmp_path
     assert report.header_row == 3 and report.skipped_rows == [(1, "空行"), (2, "空行")]
     assert db.execute("SELECT row_no FROM cases").fetchall() == [(4,)]
     assert db.execute("SELECT row_no, column_name FROM rejected_rows").fetchall() == [(5, "上报时间")]
+
+
+def _platform_export_rows(rows: list[list]) -> list[list]:
+    """What the platform's 导出 gives: a merged title, an 导出人/导出时间 line, a 序号 column before the case
+    number, the data, a 合计 line with its count in the case-number column and a note below."""
+    width = len(HEADERS) + 1
+    lines = [["漳州市数字化城市管理案件明细表", *[""] * (width - 1)]]
+    lines.append(["导出人：张三", "", "导出时间：2021-12-01 09:15:00", *[""] * (width - 3)])
+    lines.append(["序号", *HEADERS])
+    lines += [[str(i), *row] for i, row in enumerate(rows, start=1)]
+    lines.append(["合计", f"{len(rows)}条", *[""] * (width - 2)])
+    lines.append(["注：本表由系统自动生成，时间为北京时间。", *[""] * (width - 1)])
+    return lines
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_platform_export_with_title_export_line_and_totals_imports_exactly_its_cases(db, tmp_path, fmt):
+    import openpyxl
+
+    lines = _platform_export_rows(sample_rows(3))
+    if fmt == "xlsx":
+        path = tmp_path / "案件明细.xlsx"
+        wb = openpyxl.Workbook()
+        for line in lines:
+            wb.active.append(line)
+        wb.active.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(lines[2]))
+        wb.save(path)
+    else:
+        path = write_csv(tmp_path / "案件明细.csv", lines[3:], headers=lines[2])
+        path.write_bytes("\r\n".join(",".join(line) for line in lines).encode("utf-8") + b"\r\n")
+    report = import_file(db, path)
+    assert not report.refused, report.message
+    assert (report.header_row, report.rows_read, report.inserted, report.rejected) == (3, 3, 3, 0)
+    assert report.skipped_rows == [(1, "标题行"), (2, "标题行"), (7, "合计行"), (8, "说明行")]
+    assert [r[0] for r in db.execute("SELECT case_no FROM cases ORDER BY case_no")] == [
+        "202111160744",
+        "202111160745",
+        "202111160746",
+    ]
+    assert stored(db, "202111160744") == EXPECTED
+    assert db.execute("SELECT COUNT(*) FROM rejected_rows").fetchone()[0] == 0
+
+
+def test_a_totals_line_that_carries_a_date_is_a_rejected_row_never_a_case(db, tmp_path):
+    rows = sample_rows(2)
+    total = ["合计 2 件", *[""] * (len(HEADERS) - 1)]
+    total[9] = "2021-11-30 23:59:59"  # 上报时间: a totals line does not have one, so this row is looked at
+    report = import_file(db, write_xlsx(tmp_path / "odd.xlsx", [*rows, total]))
+    assert (report.inserted, report.rejected, report.skipped_rows) == (2, 1, [])
+    got = db.execute("SELECT row_no, column_name, reason FROM rejected_rows").fetchall()
+    assert got == [(4, "案件编号", "案件编号「合计 2 件」是条数或页数（合计行、页脚），不是案件编号")]
+
+
+@pytest.mark.parametrize(
+    ("case_no", "reason"),
+    [
+        ("40条", "案件编号「40条」是条数或页数（合计行、页脚），不是案件编号"),
+        ("共 12 页", "案件编号「共 12 页」是条数或页数（合计行、页脚），不是案件编号"),
+        ("张三", "案件编号「张三」不含数字，不是案件编号"),
+        ("ABCDEF", "案件编号「ABCDEF」不含数字，不是案件编号"),
+        ("A12", "案件编号「A12」不足 4 个字符，不是案件编号"),
+        (40, "案件编号「40」不足 4 个字符，不是案件编号"),
+    ],
+    ids=["count", "pages", "word", "letters", "short", "short-number"],
+)
+def test_a_case_number_that_is_a_count_a_word_or_too_short_is_a_rejected_row(db, tmp_path, case_no, reason):
+    rows = sample_rows(2)
+    rows[1][0] = case_no
+    rows[1][9] = "2021-11-16 07:00:00"
+    report = import_file(db, write_xlsx(tmp_path / "bad.xlsx", rows))
+    assert (report.inserted, report.rejected) == (1, 1)
+    assert db.execute("SELECT row_no, column_name, reason FROM rejected_rows").fetchall() == [(3, "案件编号", reason)]

@@ -142,7 +142,10 @@ def test_aliases_channels_and_original_text(db, tmp_path):
 
 def test_user_mapping_is_used_and_remembered_for_the_header_signature(db, tmp_path):
     headers = ["编号", "发现时间", "负责单位", "阶段"]
-    rows = [["A1", "2021-11-02 09:00:00", "市城市管理局", "结案"], ["A2", "2021-11-03 09:00:00", "市公安局", "结案"]]
+    rows = [
+        ["AJ0001", "2021-11-02 09:00:00", "市城市管理局", "结案"],
+        ["AJ0002", "2021-11-03 09:00:00", "市公安局", "结案"],
+    ]
     path = write_xlsx(tmp_path / "odd.xlsx", rows, headers=headers)
     refused = import_file(db, path)
     assert refused.refused
@@ -154,7 +157,7 @@ def test_user_mapping_is_used_and_remembered_for_the_header_signature(db, tmp_pa
     report = import_file(db, path, mapping=mapping)
     assert not report.refused and report.inserted == 2
     again = write_xlsx(
-        tmp_path / "odd-december.xlsx", [["A3", "2021-12-01 09:00:00", "市公安局", "处置中"]], headers=headers
+        tmp_path / "odd-december.xlsx", [["AJ0003", "2021-12-01 09:00:00", "市公安局", "处置中"]], headers=headers
     )
     assert import_file(db, again).inserted == 1
     assert preview_file(db, again).mapping == mapping
