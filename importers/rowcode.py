@@ -125,8 +125,9 @@ def compile_row_converter(
         if raw_too:
             raw_done.add(col)
         src += _block(name, col, labels.get(name, name), raw_too)
-    if "unit" in columns and unit_aliases:
-        src += ["    if f_unit:", "        f_unit = UA.get(f_unit, f_unit)"]
+    for name in ("unit", "returned_unit"):
+        if name in columns and unit_aliases:
+            src += [f"    if f_{name}:", f"        f_{name} = UA.get(f_{name}, f_{name})"]
     for name in ("major", "minor"):
         if name in columns and category_aliases:
             src += [f"    if f_{name}:", f"        f_{name} = CA.get(f_{name}, f_{name})"]

@@ -52,7 +52,7 @@ def case_numbers(
 
     figure: accepted | filed | need_dispose | disposed | disposed_on_time | due_to_close | closed |
     closed_on_time | rework | overdue_open | disposed_late | light_green | light_yellow | light_red |
-    serious_overdue. `accepted` selects by 上报时间, every other figure by 立案时间.
+    serious_overdue | returned. `accepted` selects by 上报时间, every other figure by 立案时间.
     """
     if figure not in FIGURES:
         raise ValueError(f"未知的统计项「{figure}」（可选：{'、'.join(FIGURES)}）")

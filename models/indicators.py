@@ -36,7 +36,17 @@ RATE_FIGURES = ("disposal_rate", "on_time_disposal_rate", "closure_rate", "on_ti
 LIGHT_FIGURES = ("light_green", "light_yellow", "light_red", "serious_overdue")
 # the cases behind a data-quality warning (models.quality): inferred 处置时间, no deadline, computed deadline
 QUALITY_FIGURES = ("disposed_inferred", "no_deadline", "deadline_from_limit")
-FIGURES = ("accepted", *COUNT_FIGURES, "overdue_open", "disposed_late", *LIGHT_FIGURES, *QUALITY_FIGURES)
+# 回退 (returned_count): counted for rule sets and drill-down; not a figure of the published bulletin
+EXTRA_COUNT_FIGURES = ("returned",)
+FIGURES = (
+    "accepted",
+    *COUNT_FIGURES,
+    "overdue_open",
+    "disposed_late",
+    *LIGHT_FIGURES,
+    *QUALITY_FIGURES,
+    *EXTRA_COUNT_FIGURES,
+)
 # The figures the GUI offers a case list for, 立案 first (the CLI's --figure takes any of FIGURES).
 OFFERED_FIGURES = (COUNT_FIGURES[0], "accepted", *COUNT_FIGURES[1:], "overdue_open")
 
@@ -57,6 +67,7 @@ class Counts:
     closed_on_time: int = 0
     rework: int = 0
     rework_base: int = 0
+    returned: int = 0
 
     @property
     def disposed_late(self) -> int:
@@ -141,6 +152,7 @@ def flag_sql(defs: Definitions, period: Period) -> dict[str, str]:
             f"({closed_by_cut} AND (deadline_at IS NULL OR COALESCE(disposed_at, closed_at) <= deadline_at))"
         ),
         "rework": "(rework_count > 0)",
+        "returned": "(returned_count > 0)",
         # open at the as-of moment (not yet disposed nor closed then) and past its deadline
         "overdue_open": (
             f"({need} AND NOT (disposed_at IS NOT NULL AND disposed_at <= :asof)"
@@ -165,7 +177,7 @@ def _params(period: Period, as_of: datetime) -> dict[str, str]:
 
 
 def _sums(flags: dict[str, str]) -> str:
-    names = (*COUNT_FIGURES, "rework_base")
+    names = (*COUNT_FIGURES, "rework_base", *EXTRA_COUNT_FIGURES)
     return ", ".join(f"SUM(CASE WHEN {flags[n]} THEN 1 ELSE 0 END)" for n in names)
 
 
@@ -227,7 +239,7 @@ def counts_for_units(
 
 
 GROUP_COLUMNS = ("unit", "district", "street", "kind", "minor")
-MASK_FIGURES = (*COUNT_FIGURES[1:], "rework_base")  # filed is 1 for every scanned row
+MASK_FIGURES = (*COUNT_FIGURES[1:], "rework_base", *EXTRA_COUNT_FIGURES)  # filed is 1 for every scanned row
 
 
 @dataclass(frozen=True)

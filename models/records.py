@@ -32,6 +32,8 @@ CASE_FIELDS: dict[str, str] = {
     "closed_at": "datetime",
     "stage": "text",
     "rework_count": "int",
+    "returned_count": "int",  # 回退: a unit sent the dispatch back (not 返工, a failed disposal sent back)
+    "returned_unit": "text",
 }
 
 KINDS = ("部件", "事件")

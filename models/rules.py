@@ -49,6 +49,7 @@ COUNTS: dict[str, str] = {
         "closed",
         "closed_on_time",
         "rework",
+        "returned",
     )
 }
 KINDS_BY_FAMILY: dict[str, tuple[str, ...]] = {

@@ -443,6 +443,62 @@ MIGRATIONS: list[str] = [
     CREATE INDEX idx_cases_inferred ON cases(filed_at, import_id) WHERE disposed_source = 'inferred';
     CREATE INDEX idx_cases_deadline_limit ON cases(filed_at) WHERE deadline_source = 'limit';
     """,
+    # 6: 回退次数 (a unit returned the dispatch) was an alias of 返工次数 (a failed disposal sent back): it is
+    # its own field now, with 回退单位 when an export has one. Both are re-derived in place from the stored raw
+    # rows (re-importing the same file is refused by its sha256): an import that read 回退次数 as 返工次数
+    # gets that count back as returned_count. The covering statistics index takes returned_count.
+    """
+    ALTER TABLE cases ADD COLUMN returned_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cases ADD COLUMN returned_unit TEXT;
+    CREATE TEMP TABLE m6_headers (field TEXT, header TEXT, priority INTEGER);
+    INSERT INTO m6_headers VALUES ('returned_count', '回退次数', 0), ('returned_count', '退回次数', 1),
+        ('returned_unit', '回退单位', 0), ('returned_unit', '退回单位', 1), ('returned_unit', '回退部门', 2),
+        ('rework_count', '返工次数', 0);
+    CREATE TEMP TABLE m6_imports AS
+        SELECT i.id, i.raw_headers,
+            replace(trim(json_extract(i.mapping, '$.rework_count'), '*:：'), ' ', '') IN (
+                SELECT header FROM m6_headers WHERE field = 'returned_count') AS was_alias
+        FROM imports i
+        WHERE i.stream = 'cases' AND i.outcome = 'ok' AND (i.raw_headers IS NULL OR EXISTS (
+            SELECT 1 FROM json_each(i.raw_headers) x JOIN m6_headers n
+            ON n.header = replace(trim(x.value, '*:：'), ' ', '') WHERE n.field <> 'rework_count'));
+    CREATE TEMP TABLE m6_cells AS
+        SELECT c.rowid AS id, n.field AS field, e.value AS value, i.was_alias
+        FROM m6_imports i CROSS JOIN cases c ON c.import_id = i.id, json_each(c.raw) e
+        LEFT JOIN json_each(i.raw_headers) h ON h.key = e.key
+        JOIN m6_headers n ON n.header = replace(trim(COALESCE(h.value, e.key), '*:：'), ' ', '');
+    CREATE TEMP TABLE m6_cases AS
+        SELECT c.id, max(c.was_alias) AS was_alias,
+            max(0, CAST(trim(replace(max(CASE WHEN c.field = 'returned_count' THEN c.value END), '次', '')) AS INTEGER))
+                AS returned,
+            max(0, CAST(trim(replace(max(CASE WHEN c.field = 'rework_count' THEN c.value END), '次', '')) AS INTEGER))
+                AS rework,
+            NULLIF(trim(max(CASE WHEN c.field = 'returned_unit' THEN c.value END)), '') AS unit
+        FROM m6_cells c GROUP BY c.id;
+    UPDATE cases SET
+        returned_count = CASE WHEN m.was_alias THEN cases.rework_count ELSE COALESCE(m.returned, 0) END,
+        rework_count = CASE WHEN m.was_alias THEN COALESCE(m.rework, 0) ELSE cases.rework_count END,
+        returned_unit = CASE WHEN trim(m.unit, '-－—') = '' THEN NULL
+            ELSE COALESCE((SELECT a.unit FROM unit_aliases a WHERE a.alias = m.unit), m.unit) END
+        FROM m6_cases m WHERE m.id = cases.rowid;
+    DROP TABLE m6_imports;
+    DROP TABLE m6_cells;
+    DROP TABLE m6_cases;
+    DELETE FROM header_aliases WHERE stream = 'cases' AND field = 'rework_count' AND alias IN (
+        SELECT header FROM m6_headers WHERE field = 'returned_count');
+    INSERT OR IGNORE INTO header_fields(stream, field, label, required)
+        SELECT 'cases', field, header, 0 FROM m6_headers WHERE field <> 'rework_count' AND priority = 0
+        AND EXISTS (SELECT 1 FROM header_fields WHERE stream = 'cases');
+    INSERT OR IGNORE INTO header_aliases(stream, field, alias, priority)
+        SELECT 'cases', field, header, priority FROM m6_headers WHERE field <> 'rework_count'
+        AND EXISTS (SELECT 1 FROM header_fields WHERE stream = 'cases');
+    DROP TABLE m6_headers;
+    DROP INDEX idx_cases_filed_stats;
+    CREATE INDEX idx_cases_filed_stats ON cases(
+        filed_at, unit, kind, minor, district, street, dispatched_at, deadline_at, disposed_at, closed_at,
+        rework_count, returned_count, stage, cancelled
+    ) WHERE filed_at IS NOT NULL AND cancelled = 0;
+    """,
 ]
 
 

@@ -37,8 +37,7 @@ def insert_cases(db, cases: list[dict]) -> None:
             "INSERT INTO imports(file_name, started_at, outcome) VALUES ('hand-built', '2021-12-01 00:00:00', 'ok')"
         ).lastrowid
         for row_no, case in enumerate(cases, start=2):
-            row = {field: case.get(field) for field in CASE_FIELDS}
-            row["rework_count"] = case.get("rework_count") or 0
+            row = {field: case.get(field) or (0 if kind == "int" else None) for field, kind in CASE_FIELDS.items()}
             row["cancelled"] = int(bool(case.get("cancelled")))
             row["deadline_source"] = case.get("deadline_source", "export" if case.get("deadline_at") else None)
             row["raw"] = json.dumps(case, ensure_ascii=False)

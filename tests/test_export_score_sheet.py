@@ -106,10 +106,11 @@ def test_indicator_sheet_has_rates_as_percent_numbers(workbook):
     wb, _ = workbook
     ws = wb["指标明细"]
     headers = [c.value for c in ws[1]]
-    assert ws.auto_filter.ref == f"A1:U{ws.max_row}" and ws.max_row == 57
+    assert ws.auto_filter.ref == f"A1:V{ws.max_row}" and ws.max_row == 57
     row = next(r for r in range(2, 58) if ws.cell(r, 2).value == "芗城区城市管理局")
     values = dict(zip(headers, (c for c in ws[row]), strict=True))
     assert values["立案数"].value == 3 and values["按期结案数"].value == 1
+    assert (values["返工数"].value, values["回退数"].value) == (1, 0)
     assert values["按期结案率"].value == pytest.approx(0.3333) and values["按期结案率"].number_format == "0.00%"
     assert values["评价得分"].value == pytest.approx(73.13) and values["评价得分"].number_format == "0.00"
     empty = next(r for r in range(2, 58) if ws.cell(r, 2).value == "市民政局")
