@@ -56,6 +56,20 @@ def test_changed_case_keeps_its_previous_version_in_history(db, tmp_path):
     assert old["raw"]["处置部门"] == "蓝田开发区管委会"
 
 
+def test_a_later_export_lacking_a_case_never_deletes_it(db, tmp_path):
+    import_file(db, write_xlsx(tmp_path / "early.xlsx", sample_rows(4)))
+    later = sample_rows(4)[2:]  # the platform's later export no longer lists the first two cases
+    later[0][8] = "市城市管理局"
+    report = import_file(db, write_csv(tmp_path / "later.csv", later))
+    assert (report.rows_read, report.inserted, report.updated, report.unchanged) == (2, 0, 1, 1)
+    assert [r[0] for r in db.execute("SELECT case_no FROM cases ORDER BY case_no")] == [
+        str(202111160744 + i) for i in range(4)
+    ]
+    assert db.execute("SELECT import_id FROM cases WHERE case_no = '202111160744'").fetchone() == (1,)
+    old = json.loads(db.execute("SELECT old FROM case_history WHERE case_no = '202111160746'").fetchone()[0])
+    assert (old["unit"], old["raw"]["处置部门"]) == ("蓝田开发区管委会", "蓝田开发区管委会")
+
+
 def test_rows_merged_chunk_by_chunk_count_and_keep_history_like_one_merge(db, tmp_path, monkeypatch):
     # 9 rows: the child writes chunk files of 2, the parent merges each
     monkeypatch.setattr(child_runner, "MERGE_CHUNK", 2)
