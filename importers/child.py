@@ -15,12 +15,13 @@ import contextlib
 import json
 import os
 import queue
-import sqlite3
 import sys
 import threading
 import time
 import traceback
 from pathlib import Path
+
+import apsw
 
 from importers import headers as hdr
 from importers import values as val
@@ -38,10 +39,18 @@ STAGING_COLUMNS = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"
 ROWS_TABLE_SQL = f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {', '.join(STAGING_COLUMNS)})"
 
 
-def create_staging(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+def _private_file(path: Path) -> apsw.Connection:
+    """A staging file only this process writes and the parent reads after it is announced: no journal, no
+    sync. apsw, not sqlite3: it binds values about a third faster, and the writer thread holds the GIL less
+    (only this child's own files are written with it, never the store)."""
+    conn = apsw.Connection(str(path))
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
+    return conn
+
+
+def create_staging(path: Path) -> apsw.Connection:
+    conn = _private_file(path)
     conn.execute("CREATE TABLE rejected (row_no INTEGER, column_name TEXT, reason TEXT, raw TEXT)")
     conn.execute("CREATE TABLE skipped (row_no INTEGER, why TEXT)")
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -66,7 +75,7 @@ def _unique_keys(headers: list[str]) -> list[str]:
 class Extractor:
     """Turns the rows below the header into staging rows; row problems become rejected rows."""
 
-    def __init__(self, job: dict, conn: sqlite3.Connection, header_cells: list, mapping: hdr.Mapping, chunk_rows: int):
+    def __init__(self, job: dict, conn: apsw.Connection, header_cells: list, mapping: hdr.Mapping, chunk_rows: int):
         self.conn = conn
         self.batch = max(1, min(BATCH, chunk_rows))
         self.headers = hdr.header_texts(header_cells)
@@ -85,7 +94,7 @@ class Extractor:
             category_aliases=job["category_aliases"],
             channels=job["channels"],
         )
-        self.insert_sql = staging_insert_sql(self.keys)
+        self.insert_sql = staging_insert_sql()
         self.writer = _Writer(conn, Path(job["staging"]), chunk_rows)
         self.rows: list[list] = []
         self.rejected: list[tuple] = []
@@ -153,17 +162,17 @@ _SAY_LOCK = threading.Lock()
 
 
 class _Writer(threading.Thread):
-    """Writes staging batches on a second thread: sqlite3 releases the GIL while SQLite works, so the
+    """Writes staging batches on a second thread: apsw releases the GIL while SQLite works, so the
     inserts overlap with converting the next batch (two cores: about a third off the child's time).
     Rows go to chunk files of `chunk_rows` rows; each finished chunk is announced to the parent."""
 
-    def __init__(self, conn: sqlite3.Connection, staging: Path, chunk_rows: int):
+    def __init__(self, conn: apsw.Connection, staging: Path, chunk_rows: int):
         super().__init__(daemon=True)
         self.conn = conn
         self.staging = staging
         self.chunk_rows = max(1, chunk_rows)
         self.index = 0
-        self.chunk: sqlite3.Connection | None = None
+        self.chunk: apsw.Connection | None = None
         self.in_chunk = 0
         self.batches: queue.Queue = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
@@ -173,11 +182,9 @@ class _Writer(threading.Thread):
             raise self.error
         self.batches.put((sql, rows, is_rows))
 
-    def _open_chunk(self) -> sqlite3.Connection:
+    def _open_chunk(self) -> apsw.Connection:
         self.index += 1
-        conn = sqlite3.connect(str(chunk_path(self.staging, self.index)), isolation_level=None)
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
+        conn = _private_file(chunk_path(self.staging, self.index))
         conn.execute(ROWS_TABLE_SQL)
         conn.execute("BEGIN")
         self.in_chunk = 0
@@ -254,7 +261,7 @@ def _chunk_rows(job: dict, path: Path, total: int | None) -> int:
     return max(1, min(limit, max(2000, total // MAX_CHUNKS + 1)))
 
 
-def extract(job: dict, conn: sqlite3.Connection) -> dict:
+def extract(job: dict, conn: apsw.Connection) -> dict:
     """Read the file, find the header, write rows; return the meta dict (raises ImportRefused)."""
     path, file_name = Path(job["path"]), job["file_name"]
     config = hdr.HeaderConfig.from_json(job["header_config"])

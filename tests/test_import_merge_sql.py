@@ -70,3 +70,18 @@ def test_history_keeps_the_previous_raw_row_as_a_json_object_on_every_sqlite(eng
 
 def test_the_recent_sqlite_is_really_newer_than_3_45():
     assert tuple(int(p) for p in apsw.sqlite_lib_version().split(".")[:2]) >= (3, 45)
+
+
+@pytest.mark.parametrize("engine", ["sqlite3", "apsw"])
+def test_the_raw_row_text_is_what_sqlite_json_array_writes(engine, tmp_path):
+    """Rows stored by earlier versions hold SQLite's json_array() text: the same cells must give the same
+    text, or a re-import of unchanged rows would count them as changed."""
+    from importers.rowcode import compile_row_converter
+
+    cells = ["202111160744", 'a "quoted" \\ back\\slash', "tab\there\nnew line\x01\x1f\x7f", "中文 \u2028\u2029 😀", ""]
+    convert = compile_row_converter(
+        {"case_no": 0}, {}, len(cells), text_only=True, unit_aliases={}, category_aliases={}, channels={}
+    )
+    raw = convert(cells, 2)[0][-1]
+    _, run = _connect(engine, tmp_path / "x.db")
+    assert run(f"SELECT json_array({', '.join('?' for _ in cells)})", cells)[0][0] == raw
