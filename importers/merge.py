@@ -39,10 +39,6 @@ def _changed(old: str, new: str) -> str:
     return "(" + " OR ".join(parts) + ")"
 
 
-_COUNT_NEW = (
-    "SELECT COUNT(*) FROM {chunk}.rows r WHERE 1"
-    " AND NOT EXISTS (SELECT 1 FROM main.cases c WHERE c.case_no = r.case_no)"
-)
 # history keeps the previous row self-describing: its raw cells as {header: text} again. The outer json()
 # marks the value as JSON for json_object(): SQLite >= 3.45 drops that mark on a value leaving a subquery
 # or CASE, and would store the object as an escaped string.
@@ -101,17 +97,20 @@ class Merger:
         self.import_id = open_import_row(self.conn, self.audit, self.report)
 
     def chunk(self, index: int) -> None:
-        """Merge rows-<index>.db: count the new cases, keep the old versions of changed ones, upsert."""
+        """Merge rows-<index>.db: keep the old versions of changed cases, then one set-based upsert (a per-row
+        ON CONFLICT DO UPDATE from Python is 2.2× slower even with no conflict); the upsert's row count less the
+        history's is the number of new cases."""
         if self.cancel is not None and self.cancel():
             raise ImportCancelled
         name = f"chunk{index}"
         self._attach(name, chunk_path(self.staging, index))
         self._begin()
         conn = self.conn
-        self.inserted += conn.execute(_COUNT_NEW.replace("{chunk}", name)).fetchone()[0]
-        self.updated += conn.execute(history_sql(name), (self.now, self.import_id)).rowcount
-        conn.execute(_UPSERT.replace("{chunk}", name), (self.import_id,))
-        self.merged += conn.execute(f"SELECT COUNT(*) FROM {name}.rows").fetchone()[0]
+        updated = conn.execute(history_sql(name), (self.now, self.import_id)).rowcount
+        written = conn.execute(_UPSERT.replace("{chunk}", name), (self.import_id,)).rowcount  # inserted + updated
+        self.updated += updated
+        self.inserted += written - updated
+        self.merged += conn.execute(f"SELECT COALESCE(MAX(rid), 0) FROM {name}.rows").fetchone()[0]
         if self.progress:
             self.progress(self.merged, None, f"写入「{self.report.file_name}」")
 
