@@ -59,22 +59,26 @@ def register_export(export) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from importers.pipeline import import_files
+    from models.store import close_db
 
     db = common.open_store(args)
     reports = import_files(db, [Path(p) for p in args.files], strict=args.strict)
     for report in reports:
         print(report.summary_text())
+    close_db(db)  # the WAL copied back and truncated now, not by whoever opens the store next
     return 2 if any(r.refused for r in reports) else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from demo.build import build_demo
+    from models.store import close_db
 
     db = common.open_store(args)
     reports = build_demo(db, progress=common.progress_printer("生成演示数据"))
     print(file=sys.stderr)
     for report in reports:
         print(report.summary_text())
+    close_db(db)
     return 2 if any(r.refused for r in reports) else 0
 
 

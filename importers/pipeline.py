@@ -24,7 +24,7 @@ from importers.report import ImportReport, Preview, ProgressFn
 from importers.sniff import sniff
 from models.errors import ImportRefused
 from models.quality import missing_column_notes
-from models.store import CASES
+from models.store import CASES, no_autocheckpoint
 
 
 def _hash(path: Path, file_name: str) -> tuple[int, str]:
@@ -80,7 +80,10 @@ def import_file(
             return report
         sniffed = sniff(path, path.name)
         report.format, report.encoding = sniffed.format, sniffed.encoding
-        with tempfile.TemporaryDirectory(prefix="chengguan-import-", ignore_cleanup_errors=True) as folder:
+        with (
+            tempfile.TemporaryDirectory(prefix="chengguan-import-", ignore_cleanup_errors=True) as folder,
+            no_autocheckpoint(db),
+        ):
             staging = Path(folder) / "staging.db"
             if stream is not None:
                 job = job_for(db, path, sniffed, staging, mapping, stream=stream.name, key_field=stream.key_field)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sqlite3
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
@@ -21,6 +22,9 @@ import sqlite_utils
 from models.bundled import resources_root
 
 APP_NAME = "chengguan-console"
+BUSY_TIMEOUT_MS = 10_000
+AUTOCHECKPOINT_PAGES = 1000  # SQLite's default; 0 while an import writes (see no_autocheckpoint)
+IDLE_SECONDS = 2.0  # how long the database thread waits before it checkpoints the WAL
 RESOURCES = resources_root()
 
 # The supervision streams the store holds (architecture.md "several streams, one machinery"): the name in
@@ -570,7 +574,7 @@ def connect(path: Path | str, *, readonly: bool = False) -> sqlite_utils.Databas
     else:
         conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -631,6 +635,52 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+@contextmanager
+def no_autocheckpoint(db: sqlite_utils.Database) -> Iterator[None]:
+    """Write without WAL checkpoints: the COMMIT of a large import then returns without first copying
+    everything it wrote into the database file; checkpoint_idle or close_db does that later."""
+    db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        db.conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+
+
+def checkpoint_idle(db: sqlite_utils.Database) -> None:
+    """When the app has nothing to do: copy the WAL into the database without waiting for anyone (PASSIVE),
+    and once all of it is copied, give the WAL's disk space back (an import leaves hundreds of MB there)
+    unless a reader still uses it (no waiting: busy_timeout 0 for that one statement)."""
+    conn = db.conn
+    if conn.in_transaction:
+        return
+    busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    if busy or frames <= 0 or copied < frames:
+        return
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def next_job(db: sqlite_utils.Database, jobs: queue.Queue, idle_seconds: float = IDLE_SECONDS):
+    """The database thread's next job; if none comes within idle_seconds, checkpoint first, then wait."""
+    try:
+        return jobs.get(timeout=idle_seconds)
+    except queue.Empty:
+        checkpoint_idle(db)
+        return jobs.get()
+
+
+def close_db(db: sqlite_utils.Database) -> None:
+    """Close the store with its WAL copied back and truncated (TRUNCATE waits for readers: busy_timeout)."""
+    conn = db.conn
+    if not conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
 
 
 def load_toml(name: str) -> dict:

@@ -30,3 +30,27 @@ def test_period_labels_round_trip():
     assert parse_label("2021-Q4").start_text == "2021-10-01 00:00:00"
     assert parse_label("2021-11-01..2021-11-30").end_text == "2021-12-01 00:00:00"
     assert parse_month("2021-01").previous().label == "2020-12"
+
+
+def test_an_import_leaves_the_wal_to_the_idle_checkpoint_which_gives_its_space_back(tmp_path):
+    from pathlib import Path
+
+    from importers.pipeline import import_file
+    from models.store import AUTOCHECKPOINT_PAGES, checkpoint_idle, close_db, open_db
+    from tests.fixtures.import_builders import sample_rows, write_csv
+
+    path = tmp_path / "store.db"
+    wal = Path(f"{path}-wal")
+    db = open_db(path)
+    rows = sample_rows(3000)
+    for row in rows:
+        row[6] = "描述" * 200  # wide rows: the WAL outgrows the autocheckpoint threshold
+    report = import_file(db, write_csv(tmp_path / "big.csv", rows))
+    assert report.inserted == 3000
+    assert wal.stat().st_size > AUTOCHECKPOINT_PAGES * 4096  # the COMMIT did not checkpoint
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (AUTOCHECKPOINT_PAGES,)  # restored after
+    checkpoint_idle(db)
+    assert wal.stat().st_size == 0
+    assert db.execute("SELECT COUNT(*) FROM cases").fetchone() == (3000,)
+    close_db(db)
+    assert not wal.exists() or wal.stat().st_size == 0

@@ -61,7 +61,7 @@ class _Runner(QThread):
         self.current: Job | None = None
 
     def run(self) -> None:
-        from models.store import open_db
+        from models.store import close_db, next_job, open_db
 
         try:
             db = open_db(self._db_path)
@@ -71,7 +71,7 @@ class _Runner(QThread):
             return
         self.ready.emit([None])
         while True:
-            job = self._jobs.get()
+            job = next_job(db, self._jobs)  # checkpoints the WAL when idle
             if job is None:
                 break
             self.current = job
@@ -90,7 +90,7 @@ class _Runner(QThread):
                 self.done.emit(job, [result])
             finally:
                 self.current = None
-        db.conn.close()
+        close_db(db)
 
     def _progress_fn(self, job: Job) -> Callable[..., None]:
         last = [0.0]
