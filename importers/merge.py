@@ -65,6 +65,11 @@ _UPSERT = (
 )
 
 
+_NO_DEADLINE = (
+    "SELECT case_no FROM {chunk}.rows WHERE deadline_at IS NULL AND dispatched_at IS NOT NULL AND cancelled = 0"
+)
+
+
 def history_sql(chunk: str) -> str:
     """INSERT of the previous versions of the stored cases that the rows of attached `chunk` change
     (parameters: replaced_at, replaced_by_import); its rowcount is the number of updated cases."""
@@ -85,6 +90,7 @@ class Merger:
         self.attached: list[str] = []
         self.now = now_text()
         self.merged = self.inserted = self.updated = 0
+        self.no_deadline: list[str] = []  # dispatched cases the file gives no deadline (domain.md §5)
 
     def _attach(self, name: str, path: Path) -> None:
         self.conn.execute(f"ATTACH DATABASE ? AS {name}", (str(path),))
@@ -111,6 +117,7 @@ class Merger:
         self.updated += updated
         self.inserted += written - updated
         self.merged += conn.execute(f"SELECT COALESCE(MAX(rid), 0) FROM {name}.rows").fetchone()[0]
+        self.no_deadline += [r[0] for r in conn.execute(_NO_DEADLINE.replace("{chunk}", name))]
         if self.progress:
             self.progress(self.merged, None, f"写入「{self.report.file_name}」")
 
@@ -126,7 +133,8 @@ class Merger:
         )
         if mapping is not None:
             hdr.save_mapping(self.db, meta.get("headers") or [], mapping)
-        report.warnings = fill_missing_deadlines(self.db, import_id)  # domain.md §5, joins our transaction
+        # domain.md §5, joins our transaction
+        report.warnings = fill_missing_deadlines(self.db, import_id, case_nos=self.no_deadline)
         inferred = infer_disposed(self.db, import_id)  # domain.md §4 "Missing facts", joins it too
         if inferred:
             report.warnings.append(inferred_text(inferred))

@@ -8,6 +8,7 @@ the package does not know (those fall back to Monday–Friday with a warning nam
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -224,11 +225,13 @@ class LimitTable:
         return None
 
 
-def fill_missing_deadlines(db, import_id: int | None = None) -> list[str]:
+def fill_missing_deadlines(db, import_id: int | None = None, case_nos: list[str] | None = None) -> list[str]:
     """Compute deadline_at (deadline_source='limit') for dispatched cases that have no export deadline.
 
     Called by the importer inside its transaction (joins it) after writing rows; import_id=None does the
-    whole store (e.g. after the user edits the time-limit table). Returns Chinese warnings.
+    whole store (e.g. after the user edits the time-limit table). `case_nos` narrows the search to the
+    cases an import had without a deadline, read by primary key: finding them by import_id alone scans
+    every stored case (0.3 s at 500,000). Returns Chinese warnings.
     """
     calendar = WorkCalendar.from_db(db)
     limits = LimitTable.from_db(db)
@@ -241,6 +244,9 @@ def fill_missing_deadlines(db, import_id: int | None = None) -> list[str]:
     if import_id is not None:
         sql += " AND import_id = ?"
         params.append(import_id)
+    if case_nos is not None:
+        sql += " AND case_no IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(case_nos))
     updates: list[tuple[str, str]] = []
     no_limit: list[str] = []
     bad: list[str] = []

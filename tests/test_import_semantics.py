@@ -369,3 +369,14 @@ def test_csv_cancel_between_batches_and_strict_refusal_write_nothing(db, tmp_pat
     )
     assert db.execute("SELECT * FROM cases ORDER BY case_no").fetchall() == before[0]
     assert (count(db, "rejected_rows"), count(db, "case_history")) == (0, 0)
+
+
+def test_cases_without_an_export_deadline_get_one_from_the_time_limits(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(child_runner, "MERGE_CHUNK", 2)  # the cases to fill come from every chunk
+    rows = sample_rows(5)
+    for row in rows[:4]:
+        row[12] = ""
+    rows[3][15] = "[作废]"
+    import_file(db, write_csv(tmp_path / "nov.csv", rows))
+    got = db.execute("SELECT deadline_source, COUNT(*) FROM cases GROUP BY 1 ORDER BY 1").fetchall()
+    assert got == [(None, 1), ("export", 1), ("limit", 3)]
