@@ -34,6 +34,7 @@ from models.records import CASE_FIELDS
 FAULT_ENV = "CHENGGUAN_IMPORT_CHILD_FAULT"  # test hook: abort | exit | hang
 BATCH = 5000
 MAX_CHUNKS = 8  # the parent attaches each chunk file (SQLite allows 10 attached databases); the last takes the rest
+CHUNK_SHRINK = 0.7
 PROGRESS_EVERY = 10_000
 STAGING_COLUMNS = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"]
 ROWS_TABLE_SQL = f"CREATE TABLE rows (rid INTEGER PRIMARY KEY, {', '.join(STAGING_COLUMNS)})"
@@ -75,9 +76,11 @@ def _unique_keys(headers: list[str]) -> list[str]:
 class Extractor:
     """Turns the rows below the header into staging rows; row problems become rejected rows."""
 
-    def __init__(self, job: dict, conn: apsw.Connection, header_cells: list, mapping: hdr.Mapping, chunk_rows: int):
+    def __init__(
+        self, job: dict, conn: apsw.Connection, header_cells: list, mapping: hdr.Mapping, chunk_sizes: list[int]
+    ):
         self.conn = conn
-        self.batch = max(1, min(BATCH, chunk_rows))
+        self.batch = max(1, min(BATCH, *chunk_sizes))
         self.headers = hdr.header_texts(header_cells)
         self.width = len(self.headers)
         self.keys = _unique_keys(self.headers)
@@ -95,7 +98,7 @@ class Extractor:
             channels=job["channels"],
         )
         self.insert_sql = staging_insert_sql()
-        self.writer = _Writer(conn, Path(job["staging"]), chunk_rows)
+        self.writer = _Writer(conn, Path(job["staging"]), chunk_sizes)
         self.rows: list[list] = []
         self.rejected: list[tuple] = []
         self.skipped: list[tuple[int, str]] = []
@@ -164,13 +167,14 @@ _SAY_LOCK = threading.Lock()
 class _Writer(threading.Thread):
     """Writes staging batches on a second thread: apsw releases the GIL while SQLite works, so the
     inserts overlap with converting the next batch (two cores: about a third off the child's time).
-    Rows go to chunk files of `chunk_rows` rows; each finished chunk is announced to the parent."""
+    Rows go to chunk files of `chunk_sizes` rows (the last takes the rest); each finished chunk is announced
+    to the parent."""
 
-    def __init__(self, conn: apsw.Connection, staging: Path, chunk_rows: int):
+    def __init__(self, conn: apsw.Connection, staging: Path, chunk_sizes: list[int]):
         super().__init__(daemon=True)
         self.conn = conn
         self.staging = staging
-        self.chunk_rows = max(1, chunk_rows)
+        self.chunk_sizes = chunk_sizes
         self.index = 0
         self.chunk: apsw.Connection | None = None
         self.in_chunk = 0
@@ -210,7 +214,7 @@ class _Writer(threading.Thread):
                     self.chunk = self._open_chunk()
                 self.chunk.executemany(sql, rows)
                 self.in_chunk += len(rows)
-                if self.in_chunk >= self.chunk_rows and self.index < MAX_CHUNKS:
+                if self.index < MAX_CHUNKS and self.in_chunk >= self.chunk_sizes[self.index - 1]:
                     self._close_chunk()
             except BaseException as exc:  # noqa: BLE001 - re-raised in the reading thread
                 self.error = exc
@@ -249,16 +253,19 @@ def _peak_kb() -> int | None:
     return peak // 1024 if sys.platform == "darwin" else peak
 
 
-def _chunk_rows(job: dict, path: Path, total: int | None) -> int:
-    """Rows per chunk: about an eighth of the file (so the parent's merge keeps pace with the reading and
-    little is left to merge at the end), at most job["chunk"]. A CSV's row count is estimated from its size."""
+def _chunk_sizes(job: dict, path: Path, total: int | None) -> list[int]:
+    """Rows per chunk, each CHUNK_SHRINK times the one before, at most job["chunk"]: the parent merges a
+    chunk in about a third of the time the child takes to read the next, so shrinking chunks keep pace and
+    leave the smallest for after the child is done (the import's tail). A CSV's row count is estimated from
+    its size."""
     limit = int(job.get("chunk") or 50_000)
     if total is None:
         size = path.stat().st_size
         with path.open("rb") as fh:
             sample = fh.read(256 * 1024)
         total = size * max(1, sample.count(b"\n")) // max(1, len(sample))
-    return max(1, min(limit, max(2000, total // MAX_CHUNKS + 1)))
+    weights = [CHUNK_SHRINK**i for i in range(MAX_CHUNKS)]
+    return [max(1, min(limit, max(2000, int(total * w / sum(weights)) + 1))) for w in weights]
 
 
 def extract(job: dict, conn: apsw.Connection) -> dict:
@@ -307,9 +314,8 @@ def extract(job: dict, conn: apsw.Connection) -> dict:
             return meta
         if mapping.missing_message:
             raise ImportRefused(file_name, mapping.missing_message)
-        chunk_rows = _chunk_rows(job, path, sheet.total)
         staging_writer = Extractor if job.get("stream", "cases") == "cases" else RawRowWriter
-        extractor = staging_writer(job, conn, header_cells, mapping, chunk_rows)
+        extractor = staging_writer(job, conn, header_cells, mapping, _chunk_sizes(job, path, sheet.total))
         extractor.skipped.extend(skipped)
         total = sheet.total
         done = 0

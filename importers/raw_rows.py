@@ -11,8 +11,9 @@ ISO text, which every date reader of the app accepts.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
+
+import apsw
 
 from importers import headers as hdr
 from importers import values as val
@@ -38,7 +39,7 @@ class RawRowWriter:
     """Stages the rows below the header as (row number, JSON cell list); the same face as the case path's
     Extractor for importers.child.extract (add, flush, writer.start/close, the counts)."""
 
-    def __init__(self, job: dict, conn: sqlite3.Connection, header_cells: list, mapping: hdr.Mapping, _chunk_rows):
+    def __init__(self, job: dict, conn: apsw.Connection, header_cells: list, mapping: hdr.Mapping, _chunk_sizes):
         self.conn = conn
         self.width = len(header_cells)
         self.key_col = mapping.columns.get(job.get("key_field") or "")
@@ -61,8 +62,9 @@ class RawRowWriter:
             return
         key = cells[self.key_col] if self.key_col is not None and self.key_col < len(cells) else None
         no_key = key in ("", None) or (type(key) is str and key.strip().startswith(hdr.TOTAL_WORDS))
-        if no_key and hdr.is_total_row(cells):
-            self.skipped.append((row_no, "合计行"))
+        why = hdr.totals_or_note_row(cells, []) if no_key else None
+        if why is not None:
+            self.skipped.append((row_no, why))
             return
         out = [json_cell(c) for c in cells[: self.width]]
         out += [""] * (self.width - len(out))
