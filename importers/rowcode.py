@@ -22,8 +22,8 @@ _CODE_FIELDS = ("major_code", "minor_code", "grid")
 
 def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> list[str]:
     """Source lines that set local f_<name> from cells[col]; problems get (label, reason). With raw_too
-    (typed readers), a date-time block also sets r<col>, the raw cell text: a whole-second datetime's text is
-    the field's own text, so the common case formats the datetime once, not twice."""
+    (typed readers), a date-time or count block also sets r<col>, the raw cell text: a whole-second
+    datetime's text is the field's own text, so the common case formats the datetime once, not twice."""
     target = f"f_{name}"
     kind = CASE_FIELDS[name]
     if col is None:
@@ -68,11 +68,15 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
         lines += [
             "    if type(v) is str and v.isascii() and v.isdigit():",
             f"        {target} = int(v)",
-            "    elif type(v) is float and v.is_integer() and v >= 0:",  # a typed reader's number
+            *([f"        r{col} = v"] if raw_too else []),
+            "    elif type(v) is float and v.is_integer() and 0 <= v < 1e15:",  # a typed reader's number
             f"        {target} = int(v)",
+            *([f"        r{col} = str({target})"] if raw_too else []),
             "    elif v is None or v == '':",
             f"        {target} = 0",
+            *([f"        r{col} = ''"] if raw_too else []),
             "    else:",
+            *([f"        r{col} = v if type(v) is str else RAW(v)"] if raw_too else []),
             "        try:",
             f"            {target} = COUNT(v)",
             *fail,
@@ -129,7 +133,7 @@ def compile_row_converter(
     raw_done = set()
     for name in CASE_FIELDS:
         col = columns.get(name)
-        raw_too = not text_only and CASE_FIELDS[name] == "datetime" and col is not None and col not in raw_done
+        raw_too = not text_only and CASE_FIELDS[name] in ("datetime", "int") and col is not None and col not in raw_done
         if raw_too:
             raw_done.add(col)
         src += _block(name, col, labels.get(name, name), raw_too)
