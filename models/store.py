@@ -648,30 +648,36 @@ def no_autocheckpoint(db: sqlite_utils.Database) -> Iterator[None]:
         db.conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
 
 
-def checkpoint_idle(db: sqlite_utils.Database) -> None:
+def checkpoint_idle(db: sqlite_utils.Database) -> bool:
     """When the app has nothing to do: copy the WAL into the database without waiting for anyone (PASSIVE),
     and once all of it is copied, give the WAL's disk space back (an import leaves hundreds of MB there)
-    unless a reader still uses it (no waiting: busy_timeout 0 for that one statement)."""
+    unless a reader still uses it (no waiting: busy_timeout 0 for that one statement).
+    True when the WAL is empty now, False when a reader or a transaction kept it (try again later)."""
     conn = db.conn
     if conn.in_transaction:
-        return
+        return False
     busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    if busy or frames <= 0 or copied < frames:
-        return
+    if frames <= 0:
+        return True  # nothing in the WAL (or not in WAL mode)
+    if busy or copied < frames:
+        return False
     conn.execute("PRAGMA busy_timeout = 0")
     try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, frames, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     finally:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return not busy
 
 
 def next_job(db: sqlite_utils.Database, jobs: queue.Queue, idle_seconds: float = IDLE_SECONDS):
-    """The database thread's next job; if none comes within idle_seconds, checkpoint first, then wait."""
-    try:
-        return jobs.get(timeout=idle_seconds)
-    except queue.Empty:
-        checkpoint_idle(db)
-        return jobs.get()
+    """The database thread's next job; while none comes, checkpoint every idle_seconds until the WAL is
+    empty, then wait."""
+    while True:
+        try:
+            return jobs.get(timeout=idle_seconds)
+        except queue.Empty:
+            if checkpoint_idle(db):
+                return jobs.get()
 
 
 def close_db(db: sqlite_utils.Database) -> None:

@@ -54,3 +54,31 @@ def test_an_import_leaves_the_wal_to_the_idle_checkpoint_which_gives_its_space_b
     assert db.execute("SELECT COUNT(*) FROM cases").fetchone() == (3000,)
     close_db(db)
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_the_idle_checkpoint_waits_for_no_reader_and_tries_again_later(tmp_path):
+    import queue
+    import sqlite3
+    import threading
+    from pathlib import Path
+
+    from models.store import checkpoint_idle, next_job, no_autocheckpoint, open_db, transaction
+
+    path = tmp_path / "store.db"
+    db = open_db(path)
+    with no_autocheckpoint(db), transaction(db):
+        db.conn.executemany("INSERT INTO settings(key, value) VALUES (?, '0')", [(f"k{i}",) for i in range(3000)])
+    reader = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM settings").fetchone()  # holds a snapshot that needs the WAL
+    assert checkpoint_idle(db) is False and Path(f"{path}-wal").stat().st_size > 0
+    jobs: queue.Queue = queue.Queue()
+
+    def later():
+        reader.execute("COMMIT")
+        reader.close()
+        jobs.put("next")
+
+    threading.Timer(0.2, later).start()
+    assert next_job(db, jobs, idle_seconds=0.05) == "next"
+    assert checkpoint_idle(db) is True and Path(f"{path}-wal").stat().st_size == 0
