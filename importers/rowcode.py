@@ -2,8 +2,8 @@
 
 Why: a 500,000-row export is 10 million cell conversions, and a call per cell dominates. The generated
 function has inline fast paths for text cells (the common case) and calls into :mod:`importers.values` only
-for the rest (several times faster: tests/bench/NOTES.md). Blank typed values come out
-as "" (bound through NULLIF(?, '') in SQL) because binding None is slow in CPython 3.11's sqlite3.
+for the rest (several times faster: tests/bench/NOTES.md). Blank values come out as None: the child's staging
+files are written with apsw, which binds None faster than SQL's NULLIF(?, '') turns "" into NULL.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
     target = f"f_{name}"
     kind = CASE_FIELDS[name]
     if col is None:
-        return [f"    {target} = {0 if kind == 'int' else repr('')}"]
+        return [f"    {target} = {0 if kind == 'int' else None}"]
     fail = [
         "        except VP as exc:",
         f"            problems.append(({label!r}, str(exc)))",
-        f"            {target} = {0 if kind == 'int' else repr('')}",
+        f"            {target} = {0 if kind == 'int' else None}",
     ]
     lines = [f"    v = cells[{col}]"]
     if name == "case_no":
@@ -41,10 +41,10 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
             f" and len(v) >= {val.MIN_CASE_NO_LENGTH}:",
             f"        {target} = v",
             "    elif v is None or v == '':",
-            f"        {target} = ''",
+            f"        {target} = None",
             "    else:",
             "        try:",
-            f"            {target} = CASE(v) or ''",
+            f"            {target} = CASE(v) or None",
             *fail,
         ]
     elif kind == "datetime":
@@ -52,7 +52,7 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
         raw = [f"        r{col} = {target}"] if raw_too else []
         lines += [
             "    if v is None or v == '':",
-            f"        {target} = ''",
+            f"        {target} = None",
             *([f"        r{col} = ''"] if raw_too else []),
             # calamine's datetime for a whole-second time: format inline (the common xlsx case)
             "    elif type(v) is DATETIME and not v.microsecond and v.tzinfo is None and 1900 <= v.year <= 2100:",
@@ -61,7 +61,7 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
             "    else:",
             *([f"        r{col} = v if type(v) is str else RAW(v)"] if raw_too else []),
             "        try:",
-            f"            {target} = {func}(v) or ''",
+            f"            {target} = {func}(v) or None",
             *fail,
         ]
     elif kind == "int":
@@ -86,10 +86,10 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
             "    if type(v) is str and v in KINDS:",
             f"        {target} = v",
             "    elif v is None or v == '':",
-            f"        {target} = ''",
+            f"        {target} = None",
             "    else:",
             "        try:",
-            f"            {target} = KIND(v) or ''",
+            f"            {target} = KIND(v) or None",
             *fail,
         ]
     else:
@@ -97,12 +97,12 @@ def _block(name: str, col: int | None, label: str, raw_too: bool = False) -> lis
         lines += [
             "    if type(v) is str:",
             "        v = v.strip()",
-            f"        {target} = '' if v in NULLS else v"
-            + (f" if v.isascii() else {func}(v) or ''" if func == "CODE" else ""),
+            f"        {target} = None if v in NULLS else v"
+            + (f" if v.isascii() else {func}(v) or None" if func == "CODE" else ""),
             "    elif v is None:",
-            f"        {target} = ''",
+            f"        {target} = None",
             "    else:",
-            f"        {target} = {func}(v) or ''",
+            f"        {target} = {func}(v) or None",
         ]
     return lines
 
@@ -148,9 +148,9 @@ def compile_row_converter(
         "        f_channel = f_source",
         "        f_source = CH[f_channel]",
         "    elif not f_source and f_channel:",
-        "        f_source = CH.get(f_channel, '')",
+        "        f_source = CH.get(f_channel)",
         "    cancelled = 1 if f_stage and f_stage.replace(' ', '') in CANCEL else 0",
-        "    dsrc = 'export' if f_deadline_at else ''",
+        "    dsrc = 'export' if f_deadline_at else None",
         f"    raw = cells[:{width}]"
         if text_only
         else "    raw = ["
@@ -196,10 +196,7 @@ def json_text(cells: list) -> str:
 
 
 def staging_insert_sql() -> str:
-    """INSERT for staging rows: blanks ("") become NULL in SQL; raw is one JSON array text of the cell texts
-    (the header names go once into imports.raw_headers: a JSON object repeating them took ~600 of ~700 bytes)."""
-    marks = ["?"]  # row_no
-    marks += ["?" if CASE_FIELDS[n] == "int" else "NULLIF(?, '')" for n in CASE_FIELDS]
-    marks += ["?", "NULLIF(?, '')", "?"]  # cancelled, deadline_source, raw
+    """INSERT for staging rows; raw is one JSON array text of the cell texts (the header names go once into
+    imports.raw_headers: a JSON object repeating them took ~600 of the ~700 bytes a case took)."""
     columns = ["row_no", *CASE_FIELDS, "cancelled", "deadline_source", "raw"]
-    return f"INSERT INTO rows({', '.join(columns)}) VALUES ({', '.join(marks)})"
+    return f"INSERT INTO rows({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
