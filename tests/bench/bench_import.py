@@ -79,7 +79,7 @@ def make_files(folder: Path, name: str, scale: int, rows: int | None) -> tuple[P
 def measure_bare(path: Path) -> dict:
     import python_calamine as pc
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     sheet = pc.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     rows = sum(1 for _ in sheet.iter_rows())
     seconds = time.perf_counter() - started
@@ -88,7 +88,13 @@ def measure_bare(path: Path) -> dict:
         "seconds": round(seconds, 3),
         "rows_per_s": int(rows / seconds),
         "peak_mb": _status_mb("VmHWM"),
+        "cpu_s": round(_cpu() - cpu, 2),
     }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its waited-for children (the parser child), user + system."""
+    return sum(os.times()[:4])
 
 
 def _wal_mb(db_path: Path) -> float:
@@ -104,9 +110,10 @@ def measure_import(path: Path, db_path: Path, tree: Path) -> dict:
 
     db = store.open_db(db_path)
     baseline = _status_mb("VmHWM")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     report = import_file(db, path)
     seconds = time.perf_counter() - started
+    cpu = _cpu() - cpu
     assert not report.refused, report.message
     result = {
         "rows": report.rows_read,
@@ -118,6 +125,7 @@ def measure_import(path: Path, db_path: Path, tree: Path) -> dict:
         "parent_rss_after_mb": _status_mb("VmRSS"),
         "child_peak_mb": round(report.child_peak_kb / 1024, 1) if report.child_peak_kb else None,
         "wal_mb": _wal_mb(db_path),
+        "cpu_s": round(cpu, 2),
     }
     idle = getattr(store, "checkpoint_idle", None)
     if idle is not None:
@@ -183,6 +191,7 @@ def _median(runs: list[dict], key: str, field: str):
 
 def summary(label: str, runs: list[dict], trees: dict[str, Path]) -> list[str]:
     bare = _median(runs, "bare", "rows_per_s")
+    bare_cpu = _median(runs, "bare", "cpu_s")
     lines = []
     for name in trees:
         for kind in ("xlsx", "csv"):
@@ -190,9 +199,10 @@ def summary(label: str, runs: list[dict], trees: dict[str, Path]) -> list[str]:
             cells = [_median(runs, key, f) for f in ("rows_per_s", "ratio", "parent_peak_mb", "child_peak_mb")]
             cells += [_median(runs, key, f) for f in ("parent_rss_after_mb", "wal_mb", "wal_idle_mb", "close_s")]
             rps, ratio, parent, child, rss, wal, wal_idle, close = cells
+            cpu = _median(runs, key, "cpu_s")
             lines.append(
-                f"| {label} | {kind} | {name} | {int(bare):,} | {int(rps):,} | {ratio:.2f} | {parent} | {child} | {rss}"
-                f" | {wal} | {'—' if wal_idle is None else wal_idle} | {close} |"
+                f"| {label} | {kind} | {name} | {int(bare):,} | {int(rps):,} | {ratio:.2f} | {bare_cpu} | {cpu}"
+                f" | {parent} | {child} | {rss} | {wal} | {'—' if wal_idle is None else wal_idle} | {close} |"
             )
     return lines
 
@@ -227,10 +237,11 @@ def main() -> int:
         table += summary(f"{args.rows // 1000}k", runs, trees)
     print(f"\nmedians of {args.rounds} interleaved rounds (ratio = import rows/s ÷ bare calamine rows/s on the xlsx)")
     print(
-        "| file | format | tree | bare calamine rows/s | import rows/s | ratio | parent peak MB | child peak MB"
-        " | parent RSS after MB | WAL after import MB | WAL after idle checkpoint MB | close s |"
+        "| file | format | tree | bare calamine rows/s | import rows/s | ratio | bare CPU s | import CPU s"
+        " | parent peak MB | child peak MB | parent RSS after MB | WAL after import MB | WAL after idle checkpoint MB"
+        " | close s |"
     )
-    print("|" + "---|" * 12)
+    print("|" + "---|" * 14)
     print("\n".join(table))
     print("targets: xlsx ratio >= 0.40, csv ratio >= 0.60, parent peak < 300 MB")
     return 0
