@@ -99,7 +99,8 @@ def test_print_setup_fonts_and_widths(workbook):
     assert ws.column_dimensions["B"].width >= min(longest, 42)  # CJK characters count double; longer ones wrap
     indicators = wb["指标明细"]
     assert indicators.print_title_rows == "$1:$1" and indicators.print_title_cols == "$A:$B"
-    assert indicators.page_setup.orientation == "landscape" and [b.id for b in indicators.col_breaks.brk] == [12]
+    assert indicators.page_setup.orientation == "landscape"
+    assert [b.id for b in indicators.col_breaks.brk] == [13]  # the counts, 回退数 last, then the rates
 
 
 def test_indicator_sheet_has_rates_as_percent_numbers(workbook):
